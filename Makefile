@@ -1,0 +1,58 @@
+# The two commands of the README: `make book` and `make test`.  Everything runs in .venv.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# CI and this Makefile pin the CPU build of torch; GPU readers: see README, "Using a GPU".
+TORCH  ?= torch==2.13.0
+JOBS   ?= 2
+
+# Corpora: $LMKIT_DATA if set, else ../shared/data when it exists (read-only), else the
+# cache (~/.cache/lmkit) and, failing that, the canonical download.
+ifeq ($(origin LMKIT_DATA),undefined)
+ifneq ($(wildcard ../shared/data),)
+export LMKIT_DATA := $(abspath ../shared/data)
+endif
+endif
+
+.PHONY: help book book-check test lab clean clean-outputs
+
+help:
+	@echo "make book   install, execute every notebook, write _build/html/index.html"
+	@echo "make test   install, run the unit tests and nbval over every notebook"
+	@echo "make lab    JupyterLab with lmkit importable"
+	@echo "make book-check   build the book's structure with -W, notebooks not executed (CI)"
+	@echo "make clean-outputs  strip outputs from chapters/*.ipynb before committing"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# One stamp per extra: re-installs when pyproject.toml changes.
+$(VENV)/.installed-%: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q "$(TORCH)"
+	$(BIN)/python -m pip install -q -e ".[$*]"
+	touch $@
+
+book: $(VENV)/.installed-book
+	$(BIN)/jupyter-book build . -W --keep-going
+	@echo "The book is in _build/html/index.html"
+
+# The book's structure (toc, cross-references, citations, math) with warnings as errors,
+# without executing the notebooks: nbval in `make test` is the execution check.
+book-check: $(VENV)/.installed-book
+	mkdir -p _build
+	sed 's/^\(  *execute_notebooks:\).*/\1 "off"/' _config.yml > _build/_config.check.yml
+	$(BIN)/jupyter-book build . --config _build/_config.check.yml --path-output _build/check -W --keep-going --all
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax --nbval-current-env \
+	    --nbval-cell-timeout=300 -p no:cacheprovider tests chapters
+
+lab: $(VENV)/.installed-lab
+	$(BIN)/jupyter lab chapters
+
+clean-outputs: | $(BIN)/python
+	$(BIN)/python tools/clear_outputs.py chapters/*.ipynb
+
+clean:
+	rm -rf _build
