@@ -63,7 +63,7 @@ def pad_sentences(vocab: Vocab, sentences: Sequence[Sequence[str]]) -> tuple[np.
             raise TypeError(f"token {flat[i]!r} ({type(flat[i]).__name__}) is not a string; "
                             f"sentences must be lists of str tokens")
     size = lens + 2
-    starts = np.concatenate(([0], np.cumsum(size)[:-1])).astype(np.int64)
+    starts = np.cumsum(size) - size
     tokens = np.empty(int(size.sum()), dtype=np.int64)
     inner = np.ones(len(tokens), dtype=bool)
     inner[starts] = False

@@ -1,0 +1,199 @@
+"""n-gram counts and the MLE model against brute force; laws; the worked example; bad input."""
+
+import math
+from collections import Counter
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from lmkit import NgramLM, UniformLM, Vocab
+from lmkit.ngram import SMOOTHING, length_mass, pad_sentences
+
+corpora = st.lists(st.lists(st.sampled_from("abcde"), min_size=0, max_size=9), min_size=1, max_size=12) \
+    .filter(lambda c: any(c))
+
+
+def padded(sent):
+    return ["<s>"] + list(sent) + ["</s>"]
+
+
+def brute_counts(corpus, k):
+    """Every window of k tokens inside one padded sentence (a lone <s> is not an event)."""
+    out = Counter()
+    for s in map(padded, corpus):
+        for i in range(len(s) - k + 1):
+            gram = tuple(s[i:i + k])
+            if gram != ("<s>",):
+                out[gram] += 1
+    return out
+
+
+def lmkit_counts(lm, k):
+    """Decode the trie back into {gram: count}."""
+    itos, V = lm.vocab.itos, len(lm.vocab)
+    grams = {1: [(w,) for w in itos]}
+    for j in range(2, k + 1):
+        keys = lm.counts.keys[j]
+        grams[j] = [grams[j - 1][h] + (itos[w],) for h, w in zip(keys // V, keys % V)]
+    if k == 1:
+        return Counter({g: int(c) for g, c in zip(grams[1], lm.counts.counts[1]) if c})
+    return Counter({g: int(c) for g, c in zip(grams[k], lm.counts.counts[k])})
+
+
+@given(corpora, st.integers(1, 4))
+@settings(max_examples=60, deadline=None)
+def test_counts_match_brute_force(corpus, order):
+    lm = NgramLM(order).fit(corpus)
+    for k in range(1, order + 1):
+        assert lmkit_counts(lm, k) == brute_counts(corpus, k)
+
+
+def brute_mle(corpus, order, word, history):
+    history = list(history)[-(order - 1):] if order > 1 else []
+    grams = brute_counts(corpus, len(history) + 1)
+    total = sum(c for g, c in grams.items() if list(g[:-1]) == history)
+    return Fraction(grams[tuple(history) + (word,)], total) if total else Fraction(0)
+
+
+@given(corpora, st.integers(1, 4), corpora)
+@settings(max_examples=60, deadline=None)
+def test_token_logprobs_match_brute_force_relative_frequency(train, order, test):
+    lm = NgramLM(order).fit(train)
+    lp = lm.token_logprobs(test)
+    i = 0
+    for s in map(padded, test):
+        for j in range(1, len(s)):
+            word = s[j] if s[j] in lm.vocab else "<unk>"
+            hist = [t if t in lm.vocab else "<unk>" for t in s[max(0, j - order + 1):j]]
+            want = brute_mle(train, order, word, hist)
+            assert (math.isinf(lp[i]) and want == 0) or math.isclose(math.exp(lp[i]), want, rel_tol=1e-12)
+            i += 1
+    assert i == len(lp)
+
+
+@given(corpora, st.integers(1, 5), st.data())
+@settings(max_examples=60, deadline=None)
+def test_mle_distribution_sums_to_one_after_every_seen_history(corpus, order, draw):
+    lm = NgramLM(order).fit(corpus)
+    sent = padded(draw.draw(st.sampled_from([s for s in corpus if s] or corpus)))
+    j = draw.draw(st.integers(1, len(sent) - 1))
+    p = lm.distribution(sent[:j])
+    assert p[lm.vocab.bos_id] == 0.0
+    assert abs(p.sum() - 1.0) < 1e-9
+    assert lm.prob(sent[j], sent[:j]) > 0
+
+
+def test_the_notes_worked_example_is_exactly_one_eighteenth():
+    corpus = [s.split() for s in ["BROWN READ HOLY BIBLE", "MARK READ A TEXT BOOK", "HE READ A BOOK BY DAVID"]]
+    lm = NgramLM(2).fit(corpus)
+    factors = [lm.prob(w, [h]) for h, w in zip(["<s>", "BROWN", "READ", "A", "BOOK"],
+                                              ["BROWN", "READ", "A", "BOOK", "</s>"])]
+    assert factors == pytest.approx([1 / 3, 1, 2 / 3, 1 / 2, 1 / 2], abs=1e-15)
+    assert math.exp(lm.sentence_logprob("BROWN READ A BOOK".split())) == pytest.approx(1 / 18, abs=1e-15)
+    assert lm.sentence_logprob("DAVID READ A BOOK".split()) == -math.inf
+
+
+@given(st.integers(1, 300), corpora)
+@settings(max_examples=40, deadline=None)
+def test_uniform_perplexity_is_the_vocabulary_size(n_words, test):
+    vocab = Vocab([f"w{i}" for i in range(n_words)])
+    pp = UniformLM(vocab).perplexity(test)
+    assert abs(pp - (n_words + 2)) < 1e-9 * n_words  # the words, </s> and <unk>; never <s>
+
+
+def test_context_is_cut_at_sentence_start_and_to_order_minus_one():
+    lm = NgramLM(3).fit([["a", "b", "c"], ["b", "b", "d"]])
+    assert lm.prob("c", ["<s>", "a", "b"]) == 1.0
+    assert lm.prob("c", ["x", "y", "<s>", "a", "b"]) == 1.0   # history never reaches past <s>
+    assert lm.prob("c", ["zzz", "a", "b"]) == 1.0             # only the last two words count
+    assert lm.prob("b", ["<s>"]) == 0.5                        # truncated history at the start
+    assert lm.prob("d", ["b"]) == pytest.approx(1 / 3)         # a short context uses a lower order
+
+
+def test_perplexity_is_infinite_on_unseen_events_and_cross_entropy_is_in_bits():
+    lm = NgramLM(2).fit([["a", "b"], ["a", "c"]])
+    assert math.isinf(lm.perplexity([["b", "a"]]))
+    h = lm.cross_entropy([["a", "b"]])  # p = 1 * 1/2 * 1
+    assert h == pytest.approx(1 / 3) and lm.perplexity([["a", "b"]]) == pytest.approx(2 ** (1 / 3))
+
+
+def test_unseen_fraction_matches_brute_force():
+    train, test = [["a", "b", "c"]], [["a", "b", "d"], ["c"]]
+    lm = NgramLM(3).fit(train)
+    seen = {k: brute_counts(train, k) for k in (1, 2, 3)}
+    want = []
+    for k in (1, 2, 3):
+        grams = [g for g in brute_counts(test, k)for _ in range(brute_counts(test, k)[g])]
+        want.append(sum(g not in seen[k] for g in grams) / len(grams))
+    assert np.allclose(lm.unseen_fraction(test), want)
+
+
+def test_generation_is_seeded_and_stays_on_seen_ngrams():
+    corpus = [s.split() for s in ["the cat sat on the mat", "the dog sat on the cat", "a dog ran"]]
+    lm = NgramLM(3).fit(corpus)
+    samples = [lm.generate(seed=s, max_len=50) for s in range(20)]
+    assert samples == [lm.generate(seed=s, max_len=50) for s in range(20)]
+    assert all(lm.sentence_logprob(s) > -math.inf for s in samples if len(s) < 50)
+    assert len({tuple(s) for s in samples}) > 1
+
+
+def test_length_mass_sums_to_one():
+    lm = NgramLM(2).fit([s.split() for s in ["a b", "b a a", "a"]])
+    assert abs(length_mass(lm, 200).sum() - 1) < 1e-12
+    with pytest.raises(ValueError, match="unigram or bigram"):
+        length_mass(NgramLM(3).fit([["a"]]), 5)
+
+
+def test_vectorised_counting_is_fast_enough_on_corpus_sized_data():
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in rng.zipf(1.3, 300_000) % 5000]
+    sents = [words[i:i + 20] for i in range(0, len(words), 20)]
+    lm = NgramLM(5).fit(sents)
+    tokens, pos = pad_sentences(lm.vocab, sents)
+    assert lm.counts.counts[1].sum() == (pos >= 1).sum() == 300_000 + len(sents)
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize("order", [0, -1, 1.5, "2", True, None])
+def test_bad_order(order):
+    with pytest.raises(ValueError, match="order must be an integer >= 1"):
+        NgramLM(order)
+
+
+def test_unknown_smoothing_lists_the_known_ones():
+    with pytest.raises(ValueError, match="unknown smoothing 'magic'.*mle"):
+        NgramLM(2, smoothing="magic")
+    assert "mle" in SMOOTHING
+
+
+@pytest.mark.parametrize("corpus", [[], [[]], [[], []]])
+def test_empty_corpus(corpus):
+    with pytest.raises(ValueError, match="empty corpus"):
+        NgramLM(2).fit(corpus)
+
+
+def test_tokens_must_be_strings():
+    with pytest.raises(TypeError, match="tokens must be str"):
+        NgramLM(2).fit([["a", 1]])
+    lm = NgramLM(2).fit([["a", "b"]])
+    with pytest.raises(TypeError, match="token 7 .*int.* is not a string"):
+        lm.perplexity([["a", 7]])
+    with pytest.raises(TypeError, match="not one string"):
+        lm.perplexity("a b")
+    with pytest.raises(TypeError, match="got the string 'a b'"):
+        lm.fit(["a b", "c"])
+    with pytest.raises(TypeError, match="context must be a sequence of tokens"):
+        lm.prob("a", "b")
+
+
+def test_unfitted_model_and_predicting_bos():
+    with pytest.raises(ValueError, match="not fitted"):
+        NgramLM(2).perplexity([["a"]])
+    with pytest.raises(ValueError, match="<s> is never predicted"):
+        NgramLM(2).fit([["a"]]).logprob("<s>", [])
+    with pytest.raises(ValueError, match="empty test set"):
+        NgramLM(2).fit([["a"]]).perplexity([])

@@ -1,0 +1,36 @@
+"""House rules of the book: notebooks without outputs, toc and chapters in step."""
+
+import json
+import re
+
+from conftest import ROOT
+
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def test_notebooks_are_committed_without_outputs():
+    assert NOTEBOOKS
+    for nb in NOTEBOOKS:
+        cells = json.loads(nb.read_text("utf-8"))["cells"]
+        dirty = [i for i, c in enumerate(cells)
+                 if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))]
+        assert not dirty, f"{nb.name}: cells {dirty} have outputs; run `make clean-outputs`"
+
+
+def test_every_chapter_is_in_the_toc_and_every_toc_entry_exists():
+    toc = (ROOT / "_toc.yml").read_text("utf-8")
+    entries = re.findall(r"file:\s*(\S+)", toc)
+    for e in entries:
+        assert any((ROOT / f"{e}{ext}").exists() for ext in (".ipynb", ".md")), e
+    for nb in NOTEBOOKS:
+        assert f"chapters/{nb.stem}" in entries, f"{nb.name} is not in _toc.yml"
+
+
+def test_notebooks_do_not_redefine_lmkit():
+    """Code lives once: a chapter may not define a class that lmkit already has."""
+    import lmkit.ngram
+    names = {n for n in dir(lmkit.ngram) if n[:1].isupper()}
+    for nb in NOTEBOOKS:
+        src = "".join("".join(c["source"]) for c in json.loads(nb.read_text("utf-8"))["cells"]
+                      if c["cell_type"] == "code")
+        assert not [n for n in names if re.search(rf"^class {n}\b", src, re.M)], nb.name
