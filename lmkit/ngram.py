@@ -374,9 +374,9 @@ class Smoothing:
     # -- scoring
     def _score_order(self, k, hist, words, p_lower):
         node = self.c.child(k, hist, words)
-        bow = np.where(hist >= 0, self.bow[k][np.maximum(hist, 0)], 1.0)
+        bow = _take(self.bow[k], hist, 1.0)
         low = p_lower if self.recursive else self.uniform
-        return np.where(node >= 0, self.P[k][np.maximum(node, 0)], bow * low)
+        return np.where(node >= 0, _take(self.P[k], node, 0.0), bow * low)
 
     def prob(self, ctx: list[np.ndarray], words: np.ndarray, kmax: np.ndarray) -> np.ndarray:
         p = np.full(len(words), self.uniform)
@@ -405,6 +405,13 @@ class Smoothing:
         p = self.prob(ctx, words, np.minimum(kmax, k - 1)) if k > 1 else np.full(len(words), self.uniform)
         act = kmax >= k
         return ctx[k][act], words[act], p[act], act
+
+
+def _take(values: np.ndarray, idx: np.ndarray, fill: float) -> np.ndarray:
+    """``values[idx]`` where idx >= 0, else ``fill`` (also when ``values`` is empty)."""
+    if len(values) == 0:
+        return np.full(np.shape(idx), fill)
+    return np.where(idx >= 0, values[np.clip(idx, 0, len(values) - 1)], fill)
 
 
 def _check_discount(d, upper: float = 1.0, name: str = "discount") -> float:
@@ -1005,6 +1012,53 @@ class NgramLM:
             seen = self.counts.count(k, self.counts.child(k, hist, words)) > 0
             out.append(1.0 - seen.mean() if len(seen) else float("nan"))
         return np.array(out)
+
+    # -- ARPA
+    def write_arpa(self, path) -> None:
+        """Write the model in ARPA back-off format (log10 probabilities and back-off weights),
+        readable by KenLM and SRILM.  Interpolated models are written in their exact back-off
+        form (see ``Smoothing``).  The file is written to a temporary name, then renamed."""
+        import os
+        import tempfile
+
+        self._require_fit()
+        m = self.model
+        if not isinstance(m, Smoothing) or not m.recursive:
+            raise ValueError(f"smoothing {self.smoothing!r} backs off to the uniform distribution, "
+                             f"not to the lower order, so it has no ARPA form; use a back-off or "
+                             f"interpolated method (katz, kneser-ney, modified-kneser-ney, ...)")
+        itos = np.array(self.vocab.itos, dtype=object)
+        c = self.counts
+
+        def log10(p):
+            with np.errstate(divide="ignore"):
+                return np.where(p > 0, np.log10(np.maximum(p, 1e-300)), -99.0)
+
+        names = {1: itos}
+        for k in range(2, self.order + 1):
+            names[k] = names[k - 1][c.history(k)] + " " + itos[c.word(k)]
+        path = os.fspath(path)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), suffix=".arpa.part")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write("\n\\data\\\n")
+                for k in range(1, self.order + 1):
+                    f.write(f"ngram {k}={c.num_nodes(k)}\n")
+                for k in range(1, self.order + 1):
+                    f.write(f"\n\\{k}-grams:\n")
+                    lp = log10(m.P[k])
+                    if k == 1:
+                        lp[self.vocab.bos_id] = -99.0
+                    if k < self.order:
+                        bow = log10(m.bow[k + 1])
+                        f.writelines(f"{a:.7f}\t{w}\t{b:.7f}\n" for a, w, b in zip(lp, names[k], bow))
+                    else:
+                        f.writelines(f"{a:.7f}\t{w}\n" for a, w in zip(lp, names[k]))
+                f.write("\n\\end\\\n")
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
 
     # -- sampling
     def generate(self, max_len: int = 30, seed: int | np.random.Generator = 0,
