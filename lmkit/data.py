@@ -45,6 +45,7 @@ __all__ = [
     "fetch",
     "load_analogies",
     "load_men",
+    "load_novel_sentences",
     "load_novels",
     "load_poems",
     "load_ptb",
@@ -508,6 +509,32 @@ def load_poems(collection: str = "tang-poems") -> list[dict]:
     for m in sorted(members, key=lambda m: (len(m), m)):
         poems.extend(json.loads(raw[m]))
     return poems
+
+
+def load_novel_sentences(max_novels: int | None = None, vocab_size: int = 10_000,
+                         split: tuple[float, float] = (0.9, 0.05)) -> dict[str, list[list[str]]]:
+    """The English novels as a word-level LM corpus in Penn Treebank's conventions.
+
+    Each novel (the first ``max_novels`` by name, all by default) is split into sentences
+    and lower-cased words; its first 90% of sentences go to train, the next 5% to valid, the
+    rest to test.  The ``vocab_size`` most frequent training words (``<unk>``, ``<s>``,
+    ``</s>`` included) are kept and the others become ``<unk>``.
+    """
+    from .text import Vocab, replace_rare, split_sentences, word_tokenize
+
+    if not 0 < split[0] < split[0] + split[1] < 1:
+        raise ValueError(f"split must be (train, valid) fractions with train + valid < 1, got {split}")
+    novels = load_novels()
+    names = sorted(novels)[:max_novels]
+    out: dict[str, list[list[str]]] = {"train": [], "valid": [], "test": []}
+    for name in names:
+        sents = [word_tokenize(s) for s in split_sentences(novels[name])]
+        a, b = int(len(sents) * split[0]), int(len(sents) * (split[0] + split[1]))
+        out["train"] += sents[:a]
+        out["valid"] += sents[a:b]
+        out["test"] += sents[b:]
+    vocab = Vocab(out["train"], max_size=vocab_size)
+    return {k: replace_rare(v, vocab) for k, v in out.items()}
 
 
 def _pairs(data: bytes, sep: str | None = None) -> list[tuple[str, str, float]]:

@@ -28,7 +28,10 @@ import numpy as np
 
 from .text import BOS, EOS, UNK, Vocab
 
-__all__ = ["MLE", "NgramCounts", "NgramLM", "SMOOTHING", "UniformLM", "length_mass", "pad_sentences"]
+__all__ = ["AbsoluteDiscounting", "AddOne", "Additive", "ChurchGale", "Dirichlet", "GoodTuring",
+           "JelinekMercer", "Katz", "KneserNey", "MLE", "ModifiedKneserNey", "NgramCounts", "NgramLM",
+           "SMOOTHING", "Smoothing", "UniformLM", "WittenBell", "WittenBellBackoff", "bits_by_count",
+           "count_of_counts", "learning_curves", "length_mass", "pad_sentences", "simple_good_turing"]
 
 
 # --------------------------------------------------------------------------- input checks
@@ -425,13 +428,13 @@ class Additive(Smoothing):
 
     .. math::  p_{add}(w_i \mid h) = \frac{c(h\, w_i) + \delta}{c(h) + \delta |V|}
 
-    Not recursive: an unseen history gets the uniform distribution.  With ``delta=None``,
-    δ is chosen on held-out data (a grid search over :math:`10^{-4} \dots 10`).
+    Not recursive: an unseen history gets the uniform distribution.  With ``delta=None``
+    (the default), δ is chosen on held-out data (a grid search over :math:`10^{-4} \dots 10`).
     """
 
     name, recursive = "additive", False
 
-    def __init__(self, counts, vocab, heldout=None, delta: float | None = 1.0) -> None:
+    def __init__(self, counts, vocab, heldout=None, delta: float | None = None) -> None:
         if delta is None:
             self.needs_heldout = True
         elif not (isinstance(delta, (int, float)) and delta > 0 and math.isfinite(delta)):
@@ -1129,3 +1132,50 @@ def length_mass(model: NgramLM, max_len: int) -> np.ndarray:
         nxt[eos] = 0.0
         state = nxt
     return mass
+
+
+# --------------------------------------------------------------------------- experiments
+
+
+def learning_curves(methods: Sequence[str], orders: Sequence[int], train: Sequence[Sequence[str]],
+                    test: Sequence[Sequence[str]], sizes: Sequence[int],
+                    heldout: Sequence[Sequence[str]] | None = None, vocab: Vocab | None = None,
+                    progress: bool = True) -> dict[tuple[str, int], np.ndarray]:
+    """Test cross-entropy (bits per token) of every method and order, trained on the first
+    ``n`` sentences of ``train`` for each n in ``sizes``, as in Chen and Goodman's comparison.
+
+    The vocabulary is fixed (the full training set's, unless given), so that every point
+    predicts the same outcomes.  Methods that tune parameters use ``heldout``.  Church-Gale is
+    skipped for orders other than 2.
+    """
+    from tqdm.auto import tqdm
+
+    vocab = vocab or Vocab(train)
+    jobs = [(m, n) for n in orders for m in methods if not (m == "church-gale" and n != 2)]
+    out = {job: np.empty(len(sizes)) for job in jobs}
+    bar = tqdm(total=len(jobs) * len(sizes), desc="fitting", disable=not progress)
+    for i, size in enumerate(sizes):
+        for method, n in jobs:
+            lm = NgramLM(n, smoothing=method, vocab=vocab).fit(train[:size], heldout=heldout)
+            out[method, n][i] = lm.cross_entropy(test)
+            bar.update()
+    bar.close()
+    return out
+
+
+def bits_by_count(model: NgramLM, test: Sequence[Sequence[str]], max_count: int = 5) -> dict[int, tuple[int, float]]:
+    """Test tokens grouped by how often their full n-gram occurred in training
+    (0, 1, ..., ``max_count`` or more): ``{count: (tokens, mean bits per token)}``."""
+    model._require_fit()
+    tokens, pos = pad_sentences(model.vocab, test)
+    ctx = model.counts.contexts(tokens, pos)
+    sel = np.flatnonzero(pos >= 1)
+    k = np.minimum(pos[sel] + 1, model.order)
+    count = np.zeros(len(sel), dtype=np.int64)
+    for order in np.unique(k):
+        m = k == order
+        node = model.counts.child(order, ctx[order][sel][m], tokens[sel][m])
+        count[m] = model.counts.count(order, node)
+    bits = -model.model.logprob([c[sel] for c in ctx], tokens[sel], k) / math.log(2)
+    count = np.minimum(count, max_count)
+    return {int(c): (int((count == c).sum()), float(bits[count == c].mean())) for c in np.unique(count)}

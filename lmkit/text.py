@@ -15,7 +15,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["BOS", "EOS", "UNK", "Vocab", "char_tokenize", "split_sentences", "word_tokenize"]
+__all__ = ["BOS", "EOS", "UNK", "Vocab", "char_tokenize", "replace_rare", "split_sentences", "word_tokenize"]
 
 UNK, BOS, EOS = "<unk>", "<s>", "</s>"
 
@@ -125,3 +125,10 @@ class Vocab:
                 raise IndexError(f"id {i} is outside this vocabulary of {n} tokens")
             out.append(self.itos[i])
         return out
+
+
+def replace_rare(sentences: Sequence[Sequence[str]], vocab: Vocab) -> list[list[str]]:
+    """The sentences with every token outside ``vocab`` replaced by ``<unk>`` (a closed
+    vocabulary, as in Mikolov's Penn Treebank)."""
+    stoi = vocab.stoi
+    return [[t if t in stoi else UNK for t in s] for s in sentences]
