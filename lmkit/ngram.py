@@ -225,7 +225,7 @@ class MLE:
             sel = np.flatnonzero(kmax == k)
             hist = ctx[k][sel]
             num = self.c.count(k, self.c.child(k, hist, words[sel]))
-            den = np.where(hist >= 0, self.c.context_total[k - 1][np.maximum(hist, 0)], 0)
+            den = _take(self.c.context_total[k - 1], hist, 0)
             with np.errstate(divide="ignore", invalid="ignore"):
                 out[sel] = np.where(den > 0, np.log(num) - np.log(np.maximum(den, 1)), -np.inf)
         return out

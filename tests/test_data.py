@@ -226,3 +226,14 @@ def test_novels_and_poems():
     assert len(data.load_poems("song-ci")) == 21_053
     with pytest.raises(KeyError, match="tang-poems"):
         data.load_poems("yuan-qu")
+
+
+@needs_data
+def test_novel_sentences_follow_ptb_conventions():
+    d = data.load_novel_sentences(max_novels=2, vocab_size=500)
+    assert set(d) == {"train", "valid", "test"} and all(d.values())
+    types = {w for s in d["train"] for w in s}
+    assert len(types) <= 500 and "<unk>" in types
+    assert all(w == w.lower() for s in d["test"][:50] for w in s)
+    with pytest.raises(ValueError, match="split"):
+        data.load_novel_sentences(max_novels=1, split=(0.9, 0.2))

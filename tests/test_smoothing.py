@@ -167,3 +167,21 @@ def test_missing_or_empty_heldout_and_other_misuse(tmp_path):
         NgramLM(2, "add-one").fit(BOOKS).write_arpa(tmp_path / "x.arpa")
     with pytest.raises(ValueError, match="unknown smoothing 'kneser_ney'"):
         NgramLM(2, "kneser_ney")
+
+
+def test_learning_curves_and_bits_by_count_agree_with_direct_fits():
+    from lmkit.ngram import bits_by_count, learning_curves
+
+    train = [list("abcab"), list("bca"), list("aab"), list("cba")] * 5
+    test = [list("abc"), list("ccb")]
+    res = learning_curves(["kneser-ney", "church-gale"], (2, 3), train, test, [4, 20], progress=False)
+    assert set(res) == {("kneser-ney", 2), ("kneser-ney", 3), ("church-gale", 2)}
+    vocab = NgramLM(2).fit(train).vocab
+    direct = NgramLM(3, "kneser-ney", vocab=vocab).fit(train[:4]).cross_entropy(test)
+    assert res["kneser-ney", 3][0] == pytest.approx(direct)
+    lm = NgramLM(3, "kneser-ney").fit(train)
+    by = bits_by_count(lm, test, max_count=2)
+    n_tokens = sum(len(s) + 1 for s in test)
+    assert sum(n for n, _ in by.values()) == n_tokens
+    mean = sum(n * b for n, b in by.values()) / n_tokens
+    assert mean == pytest.approx(lm.cross_entropy(test))

@@ -60,3 +60,10 @@ def test_tokenizers():
         "It rained.", "Then it stopped!", "A new paragraph?", "Yes."]
     with pytest.raises(TypeError, match="takes a str"):
         word_tokenize(["a"])
+
+
+def test_replace_rare_closes_the_vocabulary():
+    from lmkit.text import replace_rare
+
+    v = Vocab([["a", "a", "b"]], min_freq=2)
+    assert replace_rare([["a", "b", "c"]], v) == [["a", "<unk>", "<unk>"]]
