@@ -145,8 +145,7 @@ class NgramCounts:
 
     def count(self, k: int, node: np.ndarray) -> np.ndarray:
         """c(k-gram) for nodes, 0 where the node is -1."""
-        node = np.asarray(node)
-        return np.where(node >= 0, self.counts[k][np.maximum(node, 0)], 0)
+        return _take(self.counts[k], np.asarray(node), 0).astype(np.int64)
 
     def history(self, k: int) -> np.ndarray:
         """For every k-gram node, the node of its (k-1)-word history (0 = the root for k = 1)."""
