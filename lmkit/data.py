@@ -44,6 +44,7 @@ __all__ = [
     "cache_dir",
     "fetch",
     "load_analogies",
+    "load_domains",
     "load_men",
     "load_novel_sentences",
     "load_novels",
@@ -511,21 +512,24 @@ def load_poems(collection: str = "tang-poems") -> list[dict]:
     return poems
 
 
-def load_novel_sentences(max_novels: int | None = None, vocab_size: int = 10_000,
-                         split: tuple[float, float] = (0.9, 0.05)) -> dict[str, list[list[str]]]:
+def load_novel_sentences(max_novels: int | None = None, vocab_size: int | None = 10_000,
+                         split: tuple[float, float] = (0.9, 0.05),
+                         years: tuple[int, int] | None = None) -> dict[str, list[list[str]]]:
     """The English novels as a word-level LM corpus in Penn Treebank's conventions.
 
-    Each novel (the first ``max_novels`` by name, all by default) is split into sentences
-    and lower-cased words; its first 90% of sentences go to train, the next 5% to valid, the
-    rest to test.  The ``vocab_size`` most frequent training words (``<unk>``, ``<s>``,
-    ``</s>`` included) are kept and the others become ``<unk>``.
+    Each novel (those whose file-name year lies in ``years``, if given; then the first
+    ``max_novels`` by name, all by default) is split into sentences and lower-cased words;
+    its first 90% of sentences go to train, the next 5% to valid, the rest to test.  The
+    ``vocab_size`` most frequent training words (``<unk>``, ``<s>``, ``</s>`` included) are kept
+    and the others become ``<unk>`` (``vocab_size=None`` keeps every word).
     """
     from .text import Vocab, replace_rare, split_sentences, word_tokenize
 
     if not 0 < split[0] < split[0] + split[1] < 1:
         raise ValueError(f"split must be (train, valid) fractions with train + valid < 1, got {split}")
     novels = load_novels()
-    names = sorted(novels)[:max_novels]
+    names = sorted(n for n in novels
+                   if years is None or years[0] <= int(n.rsplit("_", 1)[1]) <= years[1])[:max_novels]
     out: dict[str, list[list[str]]] = {"train": [], "valid": [], "test": []}
     for name in names:
         sents = [word_tokenize(s) for s in split_sentences(novels[name])]
@@ -533,8 +537,47 @@ def load_novel_sentences(max_novels: int | None = None, vocab_size: int = 10_000
         out["train"] += sents[:a]
         out["valid"] += sents[a:b]
         out["test"] += sents[b:]
+    if vocab_size is None:
+        return out
     vocab = Vocab(out["train"], max_size=vocab_size)
     return {k: replace_rare(v, vocab) for k, v in out.items()}
+
+
+def load_domains(tokens: int = 400_000) -> dict[str, dict[str, list[list[str]]]]:
+    """Five domains for cross-domain experiments, each ``{"train", "test"}`` of lower-cased
+    sentences, the training part cut to about ``tokens`` words: Penn Treebank (news),
+    WikiText-2 (encyclopaedia), novels of 1830-1879 and of 1900-1930 (fiction), and Tiny
+    Shakespeare (drama, one line of verse or prose per sentence).  The test parts are about a
+    tenth of that size.  Penn Treebank and WikiText-2 keep their own ``<unk>``."""
+    from .text import word_tokenize
+
+    def cut(sents, n):
+        total, out = 0, []
+        for s in sents:
+            if total >= n:
+                break
+            out.append(s)
+            total += len(s)
+        return out
+
+    def lower(sents):
+        return [[w.lower() for w in s] for s in sents if s]
+
+    ptb, wt = load_ptb(), load_wikitext2(keep_blank=False)
+    shakespeare = [word_tokenize(line) for line in load_text("tinyshakespeare").splitlines()]
+    shakespeare = [s for s in shakespeare if s]
+    k = int(len(shakespeare) * 0.9)
+    raw = {
+        "news (PTB)": (ptb["train"], ptb["test"]),
+        "encyclopaedia (WikiText-2)": (lower(wt["train"]), lower(wt["test"])),
+        "novels 1830-1879": None, "novels 1900-1930": None,
+        "drama (Shakespeare)": (shakespeare[:k], shakespeare[k:]),
+    }
+    for name, years in (("novels 1830-1879", (1830, 1879)), ("novels 1900-1930", (1900, 1930))):
+        d = load_novel_sentences(vocab_size=None, years=years, max_novels=6)
+        raw[name] = (d["train"], d["test"])
+    return {name: {"train": cut(tr, tokens), "test": cut(te, tokens // 10)}
+            for name, (tr, te) in raw.items()}
 
 
 def _pairs(data: bytes, sep: str | None = None) -> list[tuple[str, str, float]]:
