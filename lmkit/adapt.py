@@ -317,14 +317,20 @@ class MixtureLM:
 
 def split_articles(lines: Sequence[Sequence[str]]) -> list[list[list[str]]]:
     """WikiText lines grouped into articles: a new article starts at each top-level heading
-    ``= Title =`` (subheadings ``= = ... = =`` stay inside)."""
+    ``= Title =`` (subheadings ``= = ... = =`` stay inside; lines before the first heading
+    belong to the first article)."""
     articles: list[list[list[str]]] = []
+    current: list[list[str]] = []
+    titled = False
     for line in lines:
-        if len(line) > 2 and line[0] == "=" and line[-1] == "=" and line[1] != "=":
-            articles.append([])
-        if not articles:
-            articles.append([])
-        articles[-1].append(list(line))
+        heading = len(line) > 2 and line[0] == "=" and line[-1] == "=" and line[1] != "="
+        if heading and titled:
+            articles.append(current)
+            current = []
+        titled = titled or heading
+        current.append(list(line))
+    if current:
+        articles.append(current)
     return articles
 
 
