@@ -224,6 +224,11 @@ class CacheLM:
         self.lam_sem = float(lam[2]) if self.related is not None else 0.0
         return self
 
+    def logprob(self, word: str, context: Sequence[str] = (), history: Sequence[str] = ()) -> float:
+        """ln p(word | context, the cache of ``history``), like ``NgramLM.logprob``."""
+        with np.errstate(divide="ignore"):
+            return float(np.log(self.distribution(history, context)[self.vocab[word]]))
+
     def distribution(self, history: Sequence[str], context: Sequence[str] = ()) -> np.ndarray:
         """p(w | history) for every word id; ``history`` is the text so far (the cache is
         its last K tokens), ``context`` the n-gram context of the next word."""
@@ -311,7 +316,14 @@ class MixtureLM:
     def perplexity(self, sentences) -> float:
         return float(np.exp(-self.token_logprobs(sentences).mean()))
 
+    def logprob(self, word: str, context: Sequence[str] = ()) -> float:
+        """ln of :math:`\sum_m \lambda_m p_m(word \mid context)`, from each model's ``logprob``."""
+        lps = np.array([m.logprob(word, context) for m in self.models])
+        with np.errstate(divide="ignore"):
+            return float(np.log(np.dot(self.weights, np.exp(lps))))
+
     def distribution(self, context: Sequence[str] = ()) -> np.ndarray:
+        """p(w | context) for every word id (the models must share one vocabulary)."""
         return sum(w * m.distribution(context) for w, m in zip(self.weights, self.models))
 
 

@@ -49,6 +49,7 @@ def test_cache_token_probabilities_agree_with_its_distribution():
         ctx = ["<s>"] + sent[:i]
         p = cache.distribution(sent[:i], ctx)
         assert np.log(p[lm.vocab[w]]) == pytest.approx(lp[i])
+        assert cache.logprob(w, ctx, history=sent[:i]) == pytest.approx(lp[i])
 
 
 def test_em_never_decreases_the_likelihood_and_mixture_beats_components():
@@ -62,6 +63,8 @@ def test_em_never_decreases_the_likelihood_and_mixture_beats_components():
     # EM approaches the best weights from inside the simplex: never worse than the best model
     assert mix.perplexity(HELD) <= min(a.perplexity(HELD), b.perplexity(HELD)) * (1 + 1e-4)
     assert abs(mix.distribution(["the"]).sum() - 1) < 1e-12
+    want = mix.weights @ [np.exp(a.logprob("cat", ["the"])), np.exp(b.logprob("cat", ["the"]))]
+    assert np.exp(mix.logprob("cat", ["the"])) == pytest.approx(want)
 
 
 def test_skip_bigram_is_a_distribution():
