@@ -317,7 +317,7 @@ class MixtureLM:
         return float(np.exp(-self.token_logprobs(sentences).mean()))
 
     def logprob(self, word: str, context: Sequence[str] = ()) -> float:
-        """ln of :math:`\sum_m \lambda_m p_m(word \mid context)`, from each model's ``logprob``."""
+        r"""ln of :math:`\sum_m \lambda_m p_m(word \mid context)`, from each model's ``logprob``."""
         lps = np.array([m.logprob(word, context) for m in self.models])
         with np.errstate(divide="ignore"):
             return float(np.log(np.dot(self.weights, np.exp(lps))))
