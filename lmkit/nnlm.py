@@ -1,0 +1,286 @@
+r"""Neural language models: output layers (full and fast softmax).
+
+A neural LM turns a history into a vector :math:`h \in \mathbb{R}^d` and then into a
+distribution over the |V| words.  The output layer is where the cost is: the full softmax
+
+.. math::  p(w \mid h) = \frac{\exp(u_w^\top h + b_w)}{\sum_{w'} \exp(u_{w'}^\top h + b_{w'})}
+
+touches all |V| output vectors for every token.  The layers here share one interface:
+
+- ``loss(h, targets)``: the training loss, exact or sampled (mean over the batch);
+- ``log_prob(h, targets)``: the *exact* log-probability of each target, for evaluation;
+- ``log_probs(h)``: the exact log-distribution over the whole vocabulary (B x |V|).
+
+``FullSoftmax`` is the reference; ``ClassSoftmax`` (two levels, about √|V| classes binned by
+frequency) and ``HierarchicalSoftmax`` (a binary Huffman tree) are exact distributions that
+are cheaper to train; ``ImportanceSampling`` and ``NCE`` train a full softmax's parameters
+from k samples of a unigram proposal and evaluate with the exact softmax.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+__all__ = ["ClassSoftmax", "FullSoftmax", "HierarchicalSoftmax", "ImportanceSampling", "NCE",
+           "OutputLayer", "huffman_codes"]
+
+
+def _check(h: torch.Tensor, targets: torch.Tensor | None, dim: int, size: int) -> None:
+    if h.dim() != 2 or h.shape[1] != dim:
+        raise ValueError(f"hidden states must have shape (batch, {dim}), got {tuple(h.shape)}")
+    if targets is not None:
+        if targets.shape != (h.shape[0],):
+            raise ValueError(f"targets must have shape ({h.shape[0]},), got {tuple(targets.shape)}")
+        if len(targets) and (targets.min() < 0 or targets.max() >= size):
+            raise ValueError(f"targets must be word ids in [0, {size})")
+
+
+class OutputLayer(nn.Module):
+    """Common checks and the exact evaluation path via ``log_probs``."""
+
+    def __init__(self, dim: int, size: int) -> None:
+        super().__init__()
+        if size < 1:
+            raise ValueError("the vocabulary is empty: an output layer needs at least one word")
+        if dim < 1:
+            raise ValueError(f"the hidden size must be >= 1, got {dim}")
+        self.dim, self.size = dim, size
+
+    def log_prob(self, h: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        _check(h, targets, self.dim, self.size)
+        return self.log_probs(h).gather(1, targets[:, None])[:, 0]
+
+    def loss(self, h: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        return -self.log_prob(h, targets).mean()
+
+
+class FullSoftmax(OutputLayer):
+    """The exact softmax over every word: cost O(|V| d) per token."""
+
+    def __init__(self, dim: int, size: int) -> None:
+        super().__init__(dim, size)
+        self.proj = nn.Linear(dim, size)
+
+    def scores(self, h: torch.Tensor) -> torch.Tensor:
+        return self.proj(h)
+
+    def log_probs(self, h: torch.Tensor) -> torch.Tensor:
+        _check(h, None, self.dim, self.size)
+        return F.log_softmax(self.scores(h), dim=-1)
+
+    def loss(self, h: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        _check(h, targets, self.dim, self.size)
+        return F.cross_entropy(self.scores(h), targets)
+
+
+class ClassSoftmax(OutputLayer):
+    r"""Two-level softmax: :math:`p(w \mid h) = p(c(w) \mid h)\, p(w \mid c(w), h)`.
+
+    Words sorted by frequency are cut into about √|V| classes of equal total frequency
+    (Goodman; Mikolov et al.), so that frequent words sit in small classes.  A token costs
+    O((C + |c(w)|) d) instead of O(|V| d): about √|V|/2 times less for balanced classes.
+    """
+
+    def __init__(self, dim: int, size: int, counts: np.ndarray, n_classes: int | None = None) -> None:
+        super().__init__(dim, size)
+        counts = np.asarray(counts, dtype=float)
+        if counts.shape != (size,):
+            raise ValueError(f"counts must give one count per word ({size}), got shape {counts.shape}")
+        n_classes = n_classes or max(1, int(round(math.sqrt(size))))
+        order = np.argsort(-counts, kind="stable")
+        share = np.cumsum(counts[order] + 1e-9) / (counts.sum() + 1e-9 * size)
+        cls_sorted = np.minimum((share * n_classes).astype(int), n_classes - 1)
+        cls = np.empty(size, dtype=np.int64)
+        cls[order] = cls_sorted
+        cls = np.unique(cls, return_inverse=True)[1].ravel()  # drop empty classes
+        self.n_classes = int(cls.max()) + 1
+        members = [np.flatnonzero(cls == c) for c in range(self.n_classes)]
+        width = max(map(len, members))
+        table = np.full((self.n_classes, width), -1, dtype=np.int64)
+        slot = np.empty(size, dtype=np.int64)
+        for c, m in enumerate(members):
+            table[c, : len(m)] = m
+            slot[m] = np.arange(len(m))
+        self.register_buffer("word_class", torch.as_tensor(cls))
+        self.register_buffer("word_slot", torch.as_tensor(slot))
+        self.register_buffer("members", torch.as_tensor(table))
+        self.class_proj = nn.Linear(dim, self.n_classes)
+        self.word_proj = nn.Linear(dim, size)
+
+    def _within(self, h: torch.Tensor, classes: torch.Tensor) -> torch.Tensor:
+        """log p(w | c, h) for every slot of each row's class (padding -> -inf)."""
+        mem = self.members[classes]                       # (B, width)
+        w = self.word_proj.weight[mem.clamp(min=0)]       # (B, width, d)
+        b = self.word_proj.bias[mem.clamp(min=0)]
+        s = torch.einsum("bwd,bd->bw", w, h) + b
+        s = s.masked_fill(mem < 0, float("-inf"))
+        return F.log_softmax(s, dim=-1)
+
+    def log_prob(self, h: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        _check(h, targets, self.dim, self.size)
+        c = self.word_class[targets]
+        lp_class = F.log_softmax(self.class_proj(h), dim=-1).gather(1, c[:, None])[:, 0]
+        lp_word = self._within(h, c).gather(1, self.word_slot[targets][:, None])[:, 0]
+        return lp_class + lp_word
+
+    def log_probs(self, h: torch.Tensor) -> torch.Tensor:
+        _check(h, None, self.dim, self.size)
+        lp_class = F.log_softmax(self.class_proj(h), dim=-1)          # (B, C)
+        s = self.word_proj(h)                                         # (B, V)
+        out = torch.empty_like(s)
+        for c in range(self.n_classes):
+            m = self.members[c][self.members[c] >= 0]
+            out[:, m] = F.log_softmax(s[:, m], dim=-1) + lp_class[:, c:c + 1]
+        return out
+
+
+def huffman_codes(counts: np.ndarray) -> tuple[list[list[int]], list[list[int]]]:
+    """Huffman tree over word counts: for each word, the internal nodes on its path from
+    the root and the branch taken at each (0 or 1).  Frequent words get short codes."""
+    counts = np.asarray(counts, dtype=float)
+    n = len(counts)
+    if n == 1:
+        return [[0]], [[0]]
+    heap = [(c, i) for i, c in enumerate(counts)]
+    heapq.heapify(heap)
+    parent, branch = {}, {}
+    nxt = n
+    while len(heap) > 1:
+        c1, a = heapq.heappop(heap)
+        c2, b = heapq.heappop(heap)
+        parent[a], branch[a] = nxt, 0
+        parent[b], branch[b] = nxt, 1
+        heapq.heappush(heap, (c1 + c2, nxt))
+        nxt += 1
+    root = nxt - 1
+    paths, codes = [], []
+    for w in range(n):
+        p, c, node = [], [], w
+        while node != root:
+            p.append(parent[node] - n)  # internal nodes numbered 0 .. n-2
+            c.append(branch[node])
+            node = parent[node]
+        paths.append(p[::-1])
+        codes.append(c[::-1])
+    return paths, codes
+
+
+class HierarchicalSoftmax(OutputLayer):
+    r"""Binary hierarchical softmax over a Huffman tree (Morin and Bengio; Mikolov et al.):
+
+    .. math::  p(w \mid h) = \prod_{j} \sigma\big((1 - 2 b_j)\, (v_{n_j}^\top h + c_{n_j})\big),
+
+    over the internal nodes :math:`n_j` on w's path with branches :math:`b_j`.  Each node's two
+    children share its mass, so the leaves sum to one; a token costs O(log |V| d).
+    """
+
+    def __init__(self, dim: int, size: int, counts: np.ndarray) -> None:
+        super().__init__(dim, size)
+        counts = np.asarray(counts, dtype=float)
+        if counts.shape != (size,):
+            raise ValueError(f"counts must give one count per word ({size}), got shape {counts.shape}")
+        paths, codes = huffman_codes(counts + 1e-3)
+        depth = max(map(len, paths))
+        P = np.full((size, depth), -1, dtype=np.int64)
+        S = np.zeros((size, depth), dtype=np.float32)
+        for w, (p, c) in enumerate(zip(paths, codes)):
+            P[w, : len(p)] = p
+            S[w, : len(c)] = 1 - 2 * np.array(c, dtype=np.float32)
+        self.register_buffer("paths", torch.as_tensor(P))
+        self.register_buffer("signs", torch.as_tensor(S))
+        self.nodes = nn.Embedding(max(size - 1, 1), dim)
+        self.node_bias = nn.Parameter(torch.zeros(max(size - 1, 1)))
+        nn.init.normal_(self.nodes.weight, std=0.01)
+        self.mean_depth = float((P >= 0).sum(1) @ (counts / counts.sum())) if counts.sum() else float(depth)
+
+    def _log_prob_words(self, h: torch.Tensor, words: torch.Tensor) -> torch.Tensor:
+        p = self.paths[words]                                     # (B, D)
+        v = self.nodes(p.clamp(min=0))                            # (B, D, d)
+        s = torch.einsum("bkd,bd->bk", v, h) + self.node_bias[p.clamp(min=0)]
+        lp = F.logsigmoid(self.signs[words] * s)
+        return (lp * (p >= 0)).sum(dim=1)
+
+    def log_prob(self, h: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        _check(h, targets, self.dim, self.size)
+        return self._log_prob_words(h, targets)
+
+    def log_probs(self, h: torch.Tensor) -> torch.Tensor:
+        _check(h, None, self.dim, self.size)
+        words = torch.arange(self.size, device=h.device)
+        B = h.shape[0]
+        flat = self._log_prob_words(h.repeat_interleave(self.size, 0), words.repeat(B))
+        return flat.view(B, self.size)
+
+
+class _Sampled(FullSoftmax):
+    """A full softmax's parameters, trained from k samples of a unigram proposal Q."""
+
+    def __init__(self, dim: int, size: int, counts: np.ndarray, k: int, power: float = 1.0) -> None:
+        super().__init__(dim, size)
+        if not isinstance(k, int) or k < 1:
+            raise ValueError(f"the number of samples k must be an int >= 1, got {k!r}")
+        counts = np.asarray(counts, dtype=float)
+        if counts.shape != (size,):
+            raise ValueError(f"counts must give one count per word ({size}), got shape {counts.shape}")
+        q = (counts + 1e-3) ** power
+        self.register_buffer("log_q", torch.as_tensor(np.log(q / q.sum()), dtype=torch.float32))
+        self.k = k
+        with torch.no_grad():  # start from the unigram: scores near log-probabilities
+            self.proj.bias.copy_(self.log_q)
+            self.proj.weight.mul_(0.1)
+
+    def sample(self, n: int) -> torch.Tensor:
+        return torch.multinomial(self.log_q.exp(), n, replacement=True)
+
+    def _scores(self, h: torch.Tensor, words: torch.Tensor) -> torch.Tensor:
+        return h @ self.proj.weight[words].T + self.proj.bias[words]
+
+
+class ImportanceSampling(_Sampled):
+    r"""Sampled softmax (Bengio and Senécal; Jean et al.): the partition function is
+    estimated from the target and k words drawn from Q, each score corrected by
+    :math:`-\ln(k\, Q(w))`; the loss is the cross-entropy over those k + 1 candidates.
+    Evaluation uses the exact softmax with the same parameters."""
+
+    def loss(self, h: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        _check(h, targets, self.dim, self.size)
+        noise = self.sample(self.k)                                       # shared by the batch
+        s_true = (h * self.proj.weight[targets]).sum(1) + self.proj.bias[targets]
+        s_true = s_true - self.log_q[targets] - math.log(self.k)
+        s_noise = self._scores(h, noise) - self.log_q[noise] - math.log(self.k)
+        s_noise = s_noise.masked_fill(noise[None, :] == targets[:, None], float("-inf"))
+        logits = torch.cat([s_true[:, None], s_noise], dim=1)
+        return F.cross_entropy(logits, torch.zeros(len(h), dtype=torch.long, device=h.device))
+
+
+class NCE(_Sampled):
+    r"""Noise-contrastive estimation (Gutmann and Hyvärinen; Mnih and Teh): a logistic
+    classifier tells the target from k noise words drawn from Q, using the *unnormalised*
+    score :math:`s(w, h)` as a log-probability:
+
+    .. math::  \ell = -\ln \sigma\big(s(w) - \ln k Q(w)\big) - \sum_{j=1}^{k} \ln \sigma\big(\ln k Q(\hat w_j) - s(\hat w_j)\big).
+
+    No partition function is computed, yet training drives :math:`\sum_w e^{s(w, h)}` towards 1
+    (self-normalisation).  Evaluation: ``log_probs`` normalises exactly; ``self_normalised``
+    returns the raw scores."""
+
+    def loss(self, h: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        _check(h, targets, self.dim, self.size)
+        noise = self.sample(self.k)
+        log_k = math.log(self.k)
+        s_true = (h * self.proj.weight[targets]).sum(1) + self.proj.bias[targets]
+        s_noise = self._scores(h, noise)
+        pos = F.logsigmoid(s_true - self.log_q[targets] - log_k)
+        neg = F.logsigmoid(-(s_noise - self.log_q[noise] - log_k)).sum(1)
+        return -(pos + neg).mean()
+
+    def self_normalised(self, h: torch.Tensor) -> torch.Tensor:
+        """The raw scores s(w, h), used as log-probabilities without normalising."""
+        _check(h, None, self.dim, self.size)
+        return self.scores(h)

@@ -1,0 +1,104 @@
+"""Output layers: exact distributions, agreement with the full softmax, sampled losses learn."""
+
+import numpy as np
+import pytest
+import torch
+
+from lmkit.nnlm import (ClassSoftmax, FullSoftmax, HierarchicalSoftmax, ImportanceSampling, NCE,
+                        huffman_codes)
+
+V, D = 50, 8
+COUNTS = np.random.default_rng(0).zipf(1.5, V).astype(float)
+
+
+def layers():
+    torch.manual_seed(0)
+    return [FullSoftmax(D, V), ClassSoftmax(D, V, COUNTS), HierarchicalSoftmax(D, V, COUNTS),
+            ImportanceSampling(D, V, COUNTS, k=10), NCE(D, V, COUNTS, k=10)]
+
+
+@pytest.mark.parametrize("layer", layers(), ids=lambda l: type(l).__name__)
+def test_every_layer_is_an_exact_distribution(layer):
+    with torch.no_grad():
+        for p in layer.parameters():
+            p.normal_(std=0.5)
+    h = torch.randn(7, D)
+    lp = layer.log_probs(h)
+    assert lp.shape == (7, V)
+    assert torch.allclose(lp.exp().sum(1), torch.ones(7, dtype=lp.dtype), atol=1e-5)
+    t = torch.randint(0, V, (7,))
+    assert torch.allclose(layer.log_prob(h, t), lp.gather(1, t[:, None])[:, 0], atol=1e-5)
+    assert torch.isfinite(layer.loss(h, t))
+
+
+def test_sampled_layers_evaluate_with_the_full_softmax_of_their_weights():
+    full = FullSoftmax(D, V)
+    h = torch.randn(5, D)
+    for cls in (ImportanceSampling, NCE):
+        layer = cls(D, V, COUNTS, k=5)
+        layer.proj.load_state_dict(full.proj.state_dict())
+        assert torch.allclose(layer.log_probs(h), full.log_probs(h))
+
+
+def test_one_class_is_the_full_softmax():
+    full = FullSoftmax(D, V)
+    cs = ClassSoftmax(D, V, COUNTS, n_classes=1)
+    cs.word_proj.load_state_dict(full.proj.state_dict())
+    h = torch.randn(4, D)
+    assert cs.n_classes == 1 and torch.allclose(cs.log_probs(h), full.log_probs(h), atol=1e-6)
+
+
+def test_classes_are_about_sqrt_v_and_frequency_binned():
+    cs = ClassSoftmax(D, V, COUNTS)
+    assert 5 <= cs.n_classes <= 8
+    top = int(np.argmax(COUNTS))
+    sizes = torch.bincount(cs.word_class)
+    assert sizes[cs.word_class[top]] <= sizes.float().mean()  # frequent words: small classes
+
+
+def test_huffman_codes_are_prefix_free_and_short_for_frequent_words():
+    paths, codes = huffman_codes(COUNTS)
+    strings = ["".join(map(str, c)) for c in codes]
+    assert len(set(strings)) == V
+    assert not any(a != b and b.startswith(a) for a in strings for b in strings)
+    lengths = np.array(list(map(len, codes)))
+    assert lengths[np.argmax(COUNTS)] <= lengths.min() + 1
+    expected = (lengths * COUNTS).sum() / COUNTS.sum()
+    entropy = -(COUNTS / COUNTS.sum() * np.log2(COUNTS / COUNTS.sum())).sum()
+    assert entropy <= expected < entropy + 1  # Huffman's bound
+
+
+@pytest.mark.parametrize("cls", [ImportanceSampling, NCE])
+def test_sampled_losses_are_finite_and_fall_on_a_toy_problem(cls):
+    torch.manual_seed(0)
+    target_dist = torch.softmax(torch.randn(V) * 2, 0)
+    layer = cls(D, V, COUNTS, k=20)
+    h = torch.ones(256, D) / D ** 0.5
+    opt = torch.optim.Adam(layer.parameters(), lr=0.05)
+    losses = []
+    for step in range(1000):
+        t = torch.multinomial(target_dist, 256, replacement=True)
+        loss = layer.loss(h, t)
+        opt.zero_grad(); loss.backward(); opt.step()
+        losses.append(loss.item())
+    assert np.isfinite(losses).all() and np.mean(losses[-20:]) < np.mean(losses[:20])
+    kl = (target_dist * (target_dist.log() - layer.log_probs(h[:1])[0])).sum()
+    assert kl < 0.06
+    if cls is NCE:  # self-normalisation: the raw scores already sum to about one
+        z = torch.logsumexp(layer.self_normalised(h[:1])[0], 0)
+        assert abs(z.item()) < 0.35  # within a factor of 1.4, never computed in training
+
+
+def test_bad_inputs():
+    with pytest.raises(ValueError, match="vocabulary is empty"):
+        FullSoftmax(D, 0)
+    with pytest.raises(ValueError, match="k must be an int >= 1"):
+        NCE(D, V, COUNTS, k=0)
+    with pytest.raises(ValueError, match=r"shape \(batch, 8\)"):
+        FullSoftmax(D, V).log_probs(torch.randn(3, 5))
+    with pytest.raises(ValueError, match=r"targets must have shape \(3,\)"):
+        ClassSoftmax(D, V, COUNTS).loss(torch.randn(3, D), torch.zeros(4, dtype=torch.long))
+    with pytest.raises(ValueError, match="word ids in"):
+        HierarchicalSoftmax(D, V, COUNTS).log_prob(torch.randn(2, D), torch.tensor([0, V]))
+    with pytest.raises(ValueError, match="one count per word"):
+        HierarchicalSoftmax(D, V, COUNTS[:3])
