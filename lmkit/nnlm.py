@@ -1,4 +1,4 @@
-r"""Neural language models: output layers (full and fast softmax).
+r"""Neural language models: the hidden layers of the notes and fast output layers.
 
 A neural LM turns a history into a vector :math:`h \in \mathbb{R}^d` and then into a
 distribution over the |V| words.  The output layer is where the cost is: the full softmax
@@ -27,8 +27,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-__all__ = ["ClassSoftmax", "FullSoftmax", "HierarchicalSoftmax", "ImportanceSampling", "NCE",
-           "OutputLayer", "huffman_codes"]
+__all__ = ["AverageLM", "BengioLM", "ClassSoftmax", "FullSoftmax", "HierarchicalSoftmax",
+           "ImportanceSampling", "NCE", "OutputLayer", "RNNLM", "huffman_codes"]
 
 
 def _check(h: torch.Tensor, targets: torch.Tensor | None, dim: int, size: int) -> None:
@@ -284,3 +284,103 @@ class NCE(_Sampled):
         """The raw scores s(w, h), used as log-probabilities without normalising."""
         _check(h, None, self.dim, self.size)
         return self.scores(h)
+
+
+# --------------------------------------------------------------------------- models
+
+
+class _LM(nn.Module):
+    """Shared ``forward(x, targets) -> (logits, loss)``.
+
+    Without targets, ``logits`` are the exact log-probabilities over the vocabulary
+    (B x |V|) of the next word after each history.  With targets, in training mode the loss
+    is the output layer's training loss (sampled for ``ImportanceSampling`` and ``NCE``) and
+    no logits are computed; in evaluation mode it is the exact mean negative log-likelihood.
+    """
+
+    output: OutputLayer
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def forward(self, x: torch.Tensor, targets: torch.Tensor | None = None):
+        h = self.features(x)
+        h = h.reshape(-1, h.shape[-1])
+        if targets is None:
+            return self.output.log_probs(h), None
+        t = targets.reshape(-1)
+        if self.training:
+            return None, self.output.loss(h, t)
+        return None, -self.output.log_prob(h, t).mean()
+
+
+class AverageLM(_LM):
+    r"""The simplest hidden layer: a position-weighted average of the n-1 context embeddings,
+    :math:`h = \tanh\big(\sum_{j=1}^{n-1} a_j\, C(w_{i-j})\big)`, with learned weights a_j.
+    ``x`` is (B, n-1): the context, oldest word first."""
+
+    def __init__(self, size: int, dim: int, context: int, output: OutputLayer | None = None) -> None:
+        super().__init__()
+        if context < 1:
+            raise ValueError(f"the context must hold at least one word, got {context}")
+        self.emb = nn.Embedding(size, dim)
+        self.pos = nn.Parameter(torch.zeros(context))
+        self.output = output or FullSoftmax(dim, size)
+
+    def features(self, x):
+        a = torch.softmax(self.pos, 0)
+        return torch.tanh(torch.einsum("j,bjd->bd", a, self.emb(x)))
+
+
+class BengioLM(_LM):
+    r"""Bengio et al.'s feed-forward model: the n-1 context embeddings concatenated,
+    :math:`x = [C(w_{i-n+1}); \dots; C(w_{i-1})]`, a tanh hidden layer, and optionally the
+    skip connection :math:`h = x \oplus \tanh(Hx + d)` that lets the output see x directly."""
+
+    def __init__(self, size: int, dim: int, hidden: int, context: int, skip: bool = False,
+                 output: OutputLayer | None = None) -> None:
+        super().__init__()
+        if context < 1:
+            raise ValueError(f"the context must hold at least one word, got {context}")
+        self.emb = nn.Embedding(size, dim)
+        self.hidden = nn.Linear(context * dim, hidden)
+        self.skip = skip
+        out_dim = hidden + (context * dim if skip else 0)
+        self.output = output or FullSoftmax(out_dim, size)
+
+    def features(self, x):
+        e = self.emb(x).flatten(1)
+        h = torch.tanh(self.hidden(e))
+        return torch.cat([e, h], 1) if self.skip else h
+
+
+class RNNLM(_LM):
+    """A recurrent LM (Elman RNN or LSTM): ``x`` is (B, T); the state carries the whole
+    history.  ``forward`` predicts every position; ``state`` lets a caller continue across
+    batches (truncated back-propagation through time)."""
+
+    def __init__(self, size: int, dim: int, hidden: int, cell: str = "lstm", layers: int = 1,
+                 dropout: float = 0.0, output: OutputLayer | None = None) -> None:
+        super().__init__()
+        if cell not in ("rnn", "lstm"):
+            raise ValueError(f"cell must be 'rnn' or 'lstm', got {cell!r}")
+        self.emb = nn.Embedding(size, dim)
+        rnn = nn.LSTM if cell == "lstm" else nn.RNN
+        self.rnn = rnn(dim, hidden, num_layers=layers, batch_first=True,
+                       dropout=dropout if layers > 1 else 0.0)
+        self.drop = nn.Dropout(dropout)
+        self.output = output or FullSoftmax(hidden, size)
+        self.state = None
+
+    def features(self, x):
+        if self.state is not None:
+            h0 = self.state[0] if isinstance(self.state, tuple) else self.state
+            if h0.shape[1] != x.shape[0]:  # a batch of another size: a new set of texts
+                self.state = None
+        out, state = self.rnn(self.drop(self.emb(x)), self.state)
+        self.state = tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
+        return self.drop(out)
+
+    def reset(self) -> None:
+        """Forget the carried state (at the start of a new text)."""
+        self.state = None

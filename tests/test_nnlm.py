@@ -102,3 +102,61 @@ def test_bad_inputs():
         HierarchicalSoftmax(D, V, COUNTS).log_prob(torch.randn(2, D), torch.tensor([0, V]))
     with pytest.raises(ValueError, match="one count per word"):
         HierarchicalSoftmax(D, V, COUNTS[:3])
+
+
+# ---------------------------------------------------------------- models and the training loop
+
+from lmkit.nnlm import AverageLM, BengioLM, RNNLM  # noqa: E402
+from lmkit.train import bptt_batches, ngram_batches, train  # noqa: E402
+
+STREAM = np.tile(np.array([3, 4, 5, 6, 7, 8, 2]), 300)  # a deterministic "language"
+
+
+@pytest.mark.parametrize("make", [
+    lambda: AverageLM(10, 8, context=3),
+    lambda: BengioLM(10, 8, 16, context=3),
+    lambda: BengioLM(10, 8, 16, context=3, skip=True, output=ClassSoftmax(16 + 24, 10, np.ones(10))),
+], ids=["average", "bengio", "bengio-skip-class"])
+def test_feed_forward_models_learn_a_deterministic_sequence(make):
+    torch.manual_seed(0)
+    model = make()
+    hist = train(model, ngram_batches(STREAM, 3, 64), steps=300, lr=0.02, warmup=10, progress=False)
+    x, y = next(ngram_batches(STREAM, 3, 256, seed=1))
+    logits, _ = model(x)
+    assert logits.shape == (256, 10) and torch.allclose(logits.exp().sum(1), torch.ones(256), atol=1e-5)
+    assert hist["train_loss"][-1][1] < 0.2 and hist["steps"] == 300
+    model.eval()
+    _, exact = model(x, y)
+    assert exact.item() < 0.2
+
+
+@pytest.mark.parametrize("cell, output", [("lstm", "hs"), ("rnn", "nce")])
+def test_recurrent_models_learn_and_round_trip_through_state_dict(cell, output, tmp_path):
+    torch.manual_seed(0)
+    counts = np.bincount(STREAM, minlength=10)
+    out = HierarchicalSoftmax(16, 10, counts) if output == "hs" else NCE(16, 10, counts, k=5)
+    model = RNNLM(10, 8, 16, cell=cell, output=out)
+    valid = next(bptt_batches(STREAM, 4, 20))
+    hist = train(model, bptt_batches(STREAM, 8, 20), steps=200, lr=0.02, warmup=10,
+                 evaluate=lambda: model(*valid)[1].item(), eval_every=100, progress=False)
+    assert hist["valid_loss"][-1][1] < hist["valid_loss"][0][1] and hist["valid_loss"][-1][1] < 0.3
+    torch.save(model.state_dict(), tmp_path / "lm.pt")
+    twin = RNNLM(10, 8, 16, cell=cell, output=HierarchicalSoftmax(16, 10, counts) if output == "hs"
+                 else NCE(16, 10, counts, k=5))
+    twin.load_state_dict(torch.load(tmp_path / "lm.pt"))
+    model.reset(); twin.reset(); model.eval(); twin.eval()
+    assert torch.allclose(model(valid[0])[0], twin(valid[0])[0])
+
+
+def test_training_is_seeded_and_checks_its_budget():
+    def run():
+        torch.manual_seed(0)
+        m = BengioLM(10, 4, 8, context=2)
+        return train(m, ngram_batches(STREAM, 2, 32), steps=30, progress=False, seed=3)["train_loss"]
+    assert run() == run()
+    with pytest.raises(ValueError, match="give a budget"):
+        train(BengioLM(10, 4, 8, context=2), ngram_batches(STREAM, 2, 32), progress=False)
+    with pytest.raises(ValueError, match="too short"):
+        next(bptt_batches(np.arange(5), 4, 3))
+    with pytest.raises(ValueError, match="cell must be"):
+        RNNLM(10, 4, 4, cell="gru")
