@@ -181,12 +181,13 @@ class CacheLM:
             den[d:] += w[d - 1] * self.related.row_sum[ids[:-d]]
         return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
 
-    def components(self, sentences) -> np.ndarray:
+    def components(self, sentences, base: np.ndarray | None = None) -> np.ndarray:
         """Rows: p_base, p_cache (and p_sem) of every predicted token.  Where the cache is
         empty (the first token) or relates to nothing, its row repeats p_base, so that the
-        mixture stays a proper distribution there."""
+        mixture stays a proper distribution there.  ``base`` may pass p_base precomputed."""
         ids = stream(self.vocab, sentences)
-        base = np.exp(self.base.token_logprobs(sentences))
+        if base is None:
+            base = np.exp(self.base.token_logprobs(sentences))
         rows = [base, self.cache_probs(ids)]
         if self.related is not None:
             rows.append(self.semantic_probs(ids))
@@ -212,11 +213,12 @@ class CacheLM:
         if not len(heldout):
             raise ValueError("the held-out set is empty: give the cache some text to fit λ on")
         best = None
+        base = np.exp(self.base.token_logprobs(heldout))  # the same for every β
         for beta in (decays if decays is not None else [self.decay]):
             if beta < 0:
                 raise ValueError(f"decay must be >= 0, got {beta}")
             self.decay = float(beta)
-            lam, trace = em_weights(self.components(heldout))
+            lam, trace = em_weights(self.components(heldout, base))
             if best is None or trace[-1][1] > best[0]:
                 best = (trace[-1][1], float(beta), lam, trace)
         _, self.decay, lam, self.trace = best

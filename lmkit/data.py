@@ -514,20 +514,22 @@ def load_poems(collection: str = "tang-poems") -> list[dict]:
 
 def load_novel_sentences(max_novels: int | None = None, vocab_size: int | None = 10_000,
                          split: tuple[float, float] = (0.9, 0.05),
-                         years: tuple[int, int] | None = None) -> dict[str, list[list[str]]]:
+                         years: tuple[int, int] | None = None,
+                         novels: dict[str, str] | None = None) -> dict[str, list[list[str]]]:
     """The English novels as a word-level LM corpus in Penn Treebank's conventions.
 
     Each novel (those whose file-name year lies in ``years``, if given; then the first
     ``max_novels`` by name, all by default) is split into sentences and lower-cased words;
     its first 90% of sentences go to train, the next 5% to valid, the rest to test.  The
     ``vocab_size`` most frequent training words (``<unk>``, ``<s>``, ``</s>`` included) are kept
-    and the others become ``<unk>`` (``vocab_size=None`` keeps every word).
+    and the others become ``<unk>`` (``vocab_size=None`` keeps every word).  ``novels`` may
+    pass the texts already read by ``load_novels``.
     """
     from .text import Vocab, replace_rare, split_sentences, word_tokenize
 
     if not 0 < split[0] < split[0] + split[1] < 1:
         raise ValueError(f"split must be (train, valid) fractions with train + valid < 1, got {split}")
-    novels = load_novels()
+    novels = novels if novels is not None else load_novels()
     names = sorted(n for n in novels
                    if years is None or years[0] <= int(n.rsplit("_", 1)[1]) <= years[1])[:max_novels]
     out: dict[str, list[list[str]]] = {"train": [], "valid": [], "test": []}
@@ -573,8 +575,9 @@ def load_domains(tokens: int = 400_000) -> dict[str, dict[str, list[list[str]]]]
         "novels 1830-1879": None, "novels 1900-1930": None,
         "drama (Shakespeare)": (shakespeare[:k], shakespeare[k:]),
     }
+    texts = load_novels()
     for name, years in (("novels 1830-1879", (1830, 1879)), ("novels 1900-1930", (1900, 1930))):
-        d = load_novel_sentences(vocab_size=None, years=years, max_novels=6)
+        d = load_novel_sentences(vocab_size=None, years=years, max_novels=6, novels=texts)
         raw[name] = (d["train"], d["test"])
     return {name: {"train": cut(tr, tokens), "test": cut(te, tokens // 10)}
             for name, (tr, te) in raw.items()}
