@@ -774,7 +774,7 @@ class Dirichlet(Smoothing):
         self._set(k, self.mus[k])
 
 
-class ChurchGale(Smoothing):
+class ChurchGale(GoodTuring):
     r"""Church-Gale (bigrams): Good-Turing applied separately within buckets of bigrams
     whose unigram counts have a similar product :math:`c(w_{i-1})\, c(w_i)`, so that an unseen
     bigram of two frequent words gets more than one of two rare words.
@@ -787,7 +787,7 @@ class ChurchGale(Smoothing):
     The unigram level (a history never seen, or an empty context) is Good-Turing.
     """
 
-    name, recursive = "church-gale", False
+    name = "church-gale"
 
     def __init__(self, counts, vocab, heldout=None, buckets: int = 20) -> None:
         if counts.order != 2:
@@ -799,7 +799,7 @@ class ChurchGale(Smoothing):
 
     def _fit_order(self, k: int) -> None:
         if k == 1:
-            GoodTuring._fit_order(self, 1)
+            super()._fit_order(1)
             return
         c, V = self.c, self.c.V
         uni = c.counts[1].astype(float)
@@ -841,7 +841,7 @@ class ChurchGale(Smoothing):
         self.bow[2] = np.ones(len(total))
 
     def prob(self, ctx, words, kmax):
-        p_uni = GoodTuring.prob(self, ctx, words, np.minimum(kmax, 1))
+        p_uni = super().prob(ctx, words, np.minimum(kmax, 1))
         hist = np.where(kmax >= 2, ctx[2] if len(ctx) > 2 else -1, -1)
         ok = hist >= 0
         ok[ok] = self.total[hist[ok]] > 0
@@ -1004,14 +1004,9 @@ class NgramLM:
         ctx = self.counts.contexts(tokens, pos)
         out = []
         for k in range(1, self.order + 1):
-            sel = np.flatnonzero(pos >= max(k - 1, 1))
-            hist = ctx[k][sel]
-            if k > 1:  # a history that reaches past <s> is not a k-gram; an unseen one counts as unseen
-                sel_k = pos[sel] >= k - 1
-                hist, words = hist[sel_k], tokens[sel][sel_k]
-            else:
-                words = tokens[sel]
-            seen = self.counts.count(k, self.counts.child(k, hist, words)) > 0
+            sel = np.flatnonzero(pos >= max(k - 1, 1))  # k-grams inside one padded sentence
+            node = self.counts.child(k, ctx[k][sel], tokens[sel])
+            seen = self.counts.count(k, node) > 0
             out.append(1.0 - seen.mean() if len(seen) else float("nan"))
         return np.array(out)
 
