@@ -534,9 +534,11 @@ class Katz(Smoothing):
     def discounts(self, cnt: np.ndarray) -> np.ndarray:
         """d_r for r = 0..k (d_0 unused)."""
         K = self.k
+        d = np.ones(K + 1)
+        if not np.any(cnt > 0):  # no n-grams of this order (sentences shorter than n)
+            return d
         n = np.bincount(cnt[cnt > 0], minlength=K + 2)[: K + 2].astype(float)
         r = np.arange(1, K + 1, dtype=float)
-        d = np.ones(K + 1)
         if n[1] > 0 and np.all(n[1:K + 1] > 0):
             common = (K + 1) * n[K + 1] / n[1]
             turing = (r + 1) * n[2:K + 2] / n[1:K + 1]

@@ -2,8 +2,15 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from lmkit import data
+
+# CI is deterministic: hypothesis derives its examples from each test's name.  For a wider,
+# random search run `HYPOTHESIS_PROFILE=explore pytest tests`.
+settings.register_profile("ci", derandomize=True, deadline=None)
+settings.register_profile("explore", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 
