@@ -46,7 +46,7 @@ book-check: $(VENV)/.installed-book
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax --nbval-current-env \
-	    --nbval-cell-timeout=300 -p no:cacheprovider tests chapters
+	    --nbval-cell-timeout=600 -p no:cacheprovider tests chapters
 
 lab: $(VENV)/.installed-lab
 	$(BIN)/jupyter lab chapters

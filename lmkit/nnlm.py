@@ -28,7 +28,8 @@ from torch import nn
 from torch.nn import functional as F
 
 __all__ = ["AverageLM", "BengioLM", "ClassSoftmax", "FullSoftmax", "HierarchicalSoftmax",
-           "ImportanceSampling", "NCE", "OutputLayer", "RNNLM", "huffman_codes"]
+           "ImportanceSampling", "NCE", "OutputLayer", "RNNLM", "huffman_codes", "lm_ids",
+           "nearest_neighbours", "perplexity", "token_logprobs"]
 
 
 def _check(h: torch.Tensor, targets: torch.Tensor | None, dim: int, size: int) -> None:
@@ -60,12 +61,32 @@ class OutputLayer(nn.Module):
         return -self.log_prob(h, targets).mean()
 
 
-class FullSoftmax(OutputLayer):
-    """The exact softmax over every word: cost O(|V| d) per token."""
+def _unigram(counts, size: int) -> np.ndarray:
+    """Word probabilities from training counts (add 1e-3, so none is zero), checked."""
+    counts = np.asarray(counts, dtype=float)
+    if counts.shape != (size,):
+        raise ValueError(f"counts must give one count per word ({size}), got shape {counts.shape}")
+    if np.any(counts < 0) or not np.all(np.isfinite(counts)):
+        raise ValueError("counts must be finite and >= 0")
+    c = counts + 1e-3
+    return c / c.sum()
 
-    def __init__(self, dim: int, size: int) -> None:
+
+class FullSoftmax(OutputLayer):
+    """The exact softmax over every word: cost O(|V| d) per token.
+
+    Every layer that takes ``counts`` starts from the unigram distribution: its biases give
+    log p(w) and its weights are scaled down, so that training begins where a unigram model
+    ends instead of at the uniform distribution.  Comparisons between layers do this for all.
+    """
+
+    def __init__(self, dim: int, size: int, counts: np.ndarray | None = None) -> None:
         super().__init__(dim, size)
         self.proj = nn.Linear(dim, size)
+        if counts is not None:
+            with torch.no_grad():
+                self.proj.bias.copy_(torch.as_tensor(np.log(_unigram(counts, size))))
+                self.proj.weight.mul_(0.1)
 
     def scores(self, h: torch.Tensor) -> torch.Tensor:
         return self.proj(h)
@@ -89,9 +110,8 @@ class ClassSoftmax(OutputLayer):
 
     def __init__(self, dim: int, size: int, counts: np.ndarray, n_classes: int | None = None) -> None:
         super().__init__(dim, size)
+        p = _unigram(counts, size)
         counts = np.asarray(counts, dtype=float)
-        if counts.shape != (size,):
-            raise ValueError(f"counts must give one count per word ({size}), got shape {counts.shape}")
         n_classes = n_classes or max(1, int(round(math.sqrt(size))))
         order = np.argsort(-counts, kind="stable")
         share = np.cumsum(counts[order] + 1e-9) / (counts.sum() + 1e-9 * size)
@@ -110,23 +130,33 @@ class ClassSoftmax(OutputLayer):
         self.register_buffer("word_class", torch.as_tensor(cls))
         self.register_buffer("word_slot", torch.as_tensor(slot))
         self.register_buffer("members", torch.as_tensor(table))
+        self.register_buffer("class_size", torch.as_tensor([len(m) for m in members]))
         self.class_proj = nn.Linear(dim, self.n_classes)
         self.word_proj = nn.Linear(dim, size)
-
-    def _within(self, h: torch.Tensor, classes: torch.Tensor) -> torch.Tensor:
-        """log p(w | c, h) for every slot of each row's class (padding -> -inf)."""
-        mem = self.members[classes]                       # (B, width)
-        w = self.word_proj.weight[mem.clamp(min=0)]       # (B, width, d)
-        b = self.word_proj.bias[mem.clamp(min=0)]
-        s = torch.einsum("bwd,bd->bw", w, h) + b
-        s = s.masked_fill(mem < 0, float("-inf"))
-        return F.log_softmax(s, dim=-1)
+        p_class = np.bincount(cls, weights=p, minlength=self.n_classes)
+        with torch.no_grad():  # start from the unigram: p(c) p(w | c) = p(w)
+            self.class_proj.bias.copy_(torch.as_tensor(np.log(p_class)))
+            self.word_proj.bias.copy_(torch.as_tensor(np.log(p / p_class[cls])))
+            self.class_proj.weight.mul_(0.1)
+            self.word_proj.weight.mul_(0.1)
 
     def log_prob(self, h: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         _check(h, targets, self.dim, self.size)
         c = self.word_class[targets]
         lp_class = F.log_softmax(self.class_proj(h), dim=-1).gather(1, c[:, None])[:, 0]
-        lp_word = self._within(h, c).gather(1, self.word_slot[targets][:, None])[:, 0]
+        # the rows of each class together: one small (rows x |class|) product per class present
+        order = torch.argsort(c, stable=True)
+        classes, n_rows = torch.unique_consecutive(c[order], return_counts=True)
+        pieces, start = [], 0
+        for cls, n in zip(classes.tolist(), n_rows.tolist()):
+            rows = order[start:start + n]
+            start += n
+            m = self.members[cls, : int(self.class_size[cls])]
+            s = h[rows] @ self.word_proj.weight[m].T + self.word_proj.bias[m]
+            slot = self.word_slot[targets[rows]]
+            pieces.append(F.log_softmax(s, dim=-1).gather(1, slot[:, None])[:, 0])
+        lp_word = torch.empty_like(lp_class)
+        lp_word = lp_word.index_put((order,), torch.cat(pieces)) if pieces else lp_word
         return lp_class + lp_word
 
     def log_probs(self, h: torch.Tensor) -> torch.Tensor:
@@ -135,7 +165,7 @@ class ClassSoftmax(OutputLayer):
         s = self.word_proj(h)                                         # (B, V)
         out = torch.empty_like(s)
         for c in range(self.n_classes):
-            m = self.members[c][self.members[c] >= 0]
+            m = self.members[c, : int(self.class_size[c])]
             out[:, m] = F.log_softmax(s[:, m], dim=-1) + lp_class[:, c:c + 1]
         return out
 
@@ -182,10 +212,9 @@ class HierarchicalSoftmax(OutputLayer):
 
     def __init__(self, dim: int, size: int, counts: np.ndarray) -> None:
         super().__init__(dim, size)
+        prob = _unigram(counts, size)
         counts = np.asarray(counts, dtype=float)
-        if counts.shape != (size,):
-            raise ValueError(f"counts must give one count per word ({size}), got shape {counts.shape}")
-        paths, codes = huffman_codes(counts + 1e-3)
+        paths, codes = huffman_codes(prob)
         depth = max(map(len, paths))
         P = np.full((size, depth), -1, dtype=np.int64)
         S = np.zeros((size, depth), dtype=np.float32)
@@ -195,8 +224,12 @@ class HierarchicalSoftmax(OutputLayer):
         self.register_buffer("paths", torch.as_tensor(P))
         self.register_buffer("signs", torch.as_tensor(S))
         self.nodes = nn.Embedding(max(size - 1, 1), dim)
-        self.node_bias = nn.Parameter(torch.zeros(max(size - 1, 1)))
         nn.init.normal_(self.nodes.weight, std=0.01)
+        mass = np.zeros((max(size - 1, 1), 2))   # the probability below each node's two branches
+        ok = P >= 0
+        np.add.at(mass, (P[ok], (S[ok] < 0).astype(int)), np.broadcast_to(prob[:, None], P.shape)[ok])
+        bias = np.log(np.maximum(mass[:, 0], 1e-30)) - np.log(np.maximum(mass[:, 1], 1e-30))
+        self.node_bias = nn.Parameter(torch.as_tensor(bias if size > 1 else np.zeros(1), dtype=torch.float32))
         self.mean_depth = float((P >= 0).sum(1) @ (counts / counts.sum())) if counts.sum() else float(depth)
 
     def _log_prob_words(self, h: torch.Tensor, words: torch.Tensor) -> torch.Tensor:
@@ -222,24 +255,23 @@ class _Sampled(FullSoftmax):
     """A full softmax's parameters, trained from k samples of a unigram proposal Q."""
 
     def __init__(self, dim: int, size: int, counts: np.ndarray, k: int, power: float = 1.0) -> None:
-        super().__init__(dim, size)
         if not isinstance(k, int) or k < 1:
             raise ValueError(f"the number of samples k must be an int >= 1, got {k!r}")
-        counts = np.asarray(counts, dtype=float)
-        if counts.shape != (size,):
-            raise ValueError(f"counts must give one count per word ({size}), got shape {counts.shape}")
-        q = (counts + 1e-3) ** power
+        super().__init__(dim, size, counts)  # starts from the unigram: scores near log-probabilities
+        q = _unigram(counts, size) ** power
         self.register_buffer("log_q", torch.as_tensor(np.log(q / q.sum()), dtype=torch.float32))
         self.k = k
-        with torch.no_grad():  # start from the unigram: scores near log-probabilities
-            self.proj.bias.copy_(self.log_q)
-            self.proj.weight.mul_(0.1)
 
     def sample(self, n: int) -> torch.Tensor:
         return torch.multinomial(self.log_q.exp(), n, replacement=True)
 
     def _scores(self, h: torch.Tensor, words: torch.Tensor) -> torch.Tensor:
+        """Scores of every row of h for the same words: (B, len(words))."""
         return h @ self.proj.weight[words].T + self.proj.bias[words]
+
+    def target_score(self, h: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        """The unnormalised score s(w, h) of each row's own target: O(d) per token."""
+        return (h * self.proj.weight[targets]).sum(1) + self.proj.bias[targets]
 
 
 class ImportanceSampling(_Sampled):
@@ -251,8 +283,7 @@ class ImportanceSampling(_Sampled):
     def loss(self, h: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         _check(h, targets, self.dim, self.size)
         noise = self.sample(self.k)                                       # shared by the batch
-        s_true = (h * self.proj.weight[targets]).sum(1) + self.proj.bias[targets]
-        s_true = s_true - self.log_q[targets] - math.log(self.k)
+        s_true = self.target_score(h, targets) - self.log_q[targets] - math.log(self.k)
         s_noise = self._scores(h, noise) - self.log_q[noise] - math.log(self.k)
         s_noise = s_noise.masked_fill(noise[None, :] == targets[:, None], float("-inf"))
         logits = torch.cat([s_true[:, None], s_noise], dim=1)
@@ -274,7 +305,7 @@ class NCE(_Sampled):
         _check(h, targets, self.dim, self.size)
         noise = self.sample(self.k)
         log_k = math.log(self.k)
-        s_true = (h * self.proj.weight[targets]).sum(1) + self.proj.bias[targets]
+        s_true = self.target_score(h, targets)
         s_noise = self._scores(h, noise)
         pos = F.logsigmoid(s_true - self.log_q[targets] - log_k)
         neg = F.logsigmoid(-(s_noise - self.log_q[noise] - log_k)).sum(1)
@@ -284,6 +315,10 @@ class NCE(_Sampled):
         """The raw scores s(w, h), used as log-probabilities without normalising."""
         _check(h, None, self.dim, self.size)
         return self.scores(h)
+
+    def log_partition(self, h: torch.Tensor) -> torch.Tensor:
+        r""":math:`\ln Z(h) = \ln \sum_w e^{s(w, h)}` per row: 0 for a self-normalised model."""
+        return torch.logsumexp(self.self_normalised(h), dim=-1)
 
 
 # --------------------------------------------------------------------------- models
@@ -323,6 +358,7 @@ class AverageLM(_LM):
         super().__init__()
         if context < 1:
             raise ValueError(f"the context must hold at least one word, got {context}")
+        self.context = context
         self.emb = nn.Embedding(size, dim)
         self.pos = nn.Parameter(torch.zeros(context))
         self.output = output or FullSoftmax(dim, size)
@@ -342,6 +378,7 @@ class BengioLM(_LM):
         super().__init__()
         if context < 1:
             raise ValueError(f"the context must hold at least one word, got {context}")
+        self.context = context
         self.emb = nn.Embedding(size, dim)
         self.hidden = nn.Linear(context * dim, hidden)
         self.skip = skip
@@ -355,12 +392,17 @@ class BengioLM(_LM):
 
 
 class RNNLM(_LM):
-    """A recurrent LM (Elman RNN or LSTM): ``x`` is (B, T); the state carries the whole
+    r"""A recurrent LM (Elman RNN or LSTM): ``x`` is (B, T); the state carries the whole
     history.  ``forward`` predicts every position; ``state`` lets a caller continue across
-    batches (truncated back-propagation through time)."""
+    batches (truncated back-propagation through time).
+
+    ``tie=True`` shares the input embeddings with the output vectors, :math:`u_w = C(w)`
+    (Press and Wolf; Inan et al.): a word is one vector, whether it is read or predicted.
+    It needs ``dim == hidden`` and an output layer with one vector per word (full or sampled).
+    """
 
     def __init__(self, size: int, dim: int, hidden: int, cell: str = "lstm", layers: int = 1,
-                 dropout: float = 0.0, output: OutputLayer | None = None) -> None:
+                 dropout: float = 0.0, output: OutputLayer | None = None, tie: bool = False) -> None:
         super().__init__()
         if cell not in ("rnn", "lstm"):
             raise ValueError(f"cell must be 'rnn' or 'lstm', got {cell!r}")
@@ -370,6 +412,13 @@ class RNNLM(_LM):
                        dropout=dropout if layers > 1 else 0.0)
         self.drop = nn.Dropout(dropout)
         self.output = output or FullSoftmax(hidden, size)
+        if tie:
+            if dim != hidden or not isinstance(self.output, FullSoftmax):
+                raise ValueError("tie=True needs dim == hidden and a full or sampled softmax output "
+                                 f"(got dim={dim}, hidden={hidden}, {type(self.output).__name__})")
+            with torch.no_grad():
+                self.output.proj.weight.copy_(self.emb.weight * 0.1)
+            self.emb.weight = self.output.proj.weight
         self.state = None
 
     def features(self, x):
@@ -384,3 +433,94 @@ class RNNLM(_LM):
     def reset(self) -> None:
         """Forget the carried state (at the start of a new text)."""
         self.state = None
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def lm_ids(vocab, sentences) -> np.ndarray:
+    """The id stream a neural LM reads: ``</s>`` first (the start of the text), then every
+    word and every ``</s>`` of ``sentences``.  Its targets (all but the first id) are exactly
+    the tokens an ``NgramLM`` predicts, so the perplexities of the two families compare."""
+    from .adapt import stream
+
+    return np.concatenate(([vocab.eos_id], stream(vocab, sentences))).astype(np.int64)
+
+
+@torch.no_grad()
+def token_logprobs(model: nn.Module, ids: np.ndarray, batch: int = 10, length: int = 35,
+                   device=None, normalise: bool = True) -> np.ndarray:
+    r"""Exact :math:`\ln p(w_t \mid w_{<t})` for every target ``ids[1:]``, in order.
+
+    A recurrent model reads the stream cut into ``batch`` contiguous pieces in parallel, each
+    from a fresh state (the usual batched evaluation: only the first word of each piece loses
+    its history).  A feed-forward model (one with ``context``) sees the previous ``context``
+    ids of each target, the stream's start padded with its first id.
+
+    ``normalise=False`` (NCE only) returns the raw scores s(w, h) of the targets instead: no
+    partition function, O(d) per token, a distribution only as far as NCE self-normalised.
+    """
+    ids = np.asarray(ids, dtype=np.int64)
+    if ids.ndim != 1 or len(ids) < 2:
+        raise ValueError(f"need a 1-d stream of at least 2 ids, got shape {ids.shape}")
+    size = model.output.size
+    if ids.min() < 0 or ids.max() >= size:
+        raise ValueError(f"ids must lie in [0, {size}): build them with the model's vocabulary")
+    if normalise:
+        score = model.output.log_prob
+    elif isinstance(model.output, NCE):
+        score = model.output.target_score
+    else:
+        raise ValueError("normalise=False needs an NCE output layer: only NCE trains its scores "
+                         "to be log-probabilities without normalisation")
+    device = device or next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    n_targets = len(ids) - 1
+    out = np.empty(n_targets)
+    t = torch.as_tensor(ids, device=device)
+    if hasattr(model, "context"):
+        pad = t[:1].repeat(model.context - 1)
+        win = torch.cat([pad, t]).unfold(0, model.context + 1, 1)       # (n_targets, n)
+        for i in range(0, n_targets, 4096):
+            w = win[i:i + 4096]
+            h = model.features(w[:, :-1])
+            out[i:i + len(w)] = score(h, w[:, -1]).double().cpu().numpy()
+    else:
+        n = -(-n_targets // batch)                                       # ceil
+        x = torch.full((batch * n,), int(ids[0]), device=device)
+        y = torch.zeros(batch * n, dtype=torch.long, device=device)
+        x[:n_targets], y[:n_targets] = t[:-1], t[1:]
+        x, y = x.view(batch, n), y.view(batch, n)
+        lp = torch.empty(batch, n, dtype=torch.float64)
+        model.reset()
+        for i in range(0, n, length):
+            h = model.features(x[:, i:i + length])
+            lp[:, i:i + length] = score(h.reshape(-1, h.shape[-1]),
+                                                        y[:, i:i + length].reshape(-1)).view(batch, -1).double().cpu()
+        model.reset()
+        out[:] = lp.view(-1)[:n_targets].numpy()
+    model.train(was_training)
+    return out
+
+
+def perplexity(model: nn.Module, ids: np.ndarray, **kwargs) -> float:
+    r"""Perplexity :math:`\exp(-\frac1N \sum_t \ln p(w_t \mid w_{<t}))` of ``ids[1:]``
+    (see ``token_logprobs``)."""
+    return float(np.exp(-token_logprobs(model, ids, **kwargs).mean()))
+
+
+def nearest_neighbours(emb: torch.Tensor | np.ndarray, vocab, words, k: int = 5) -> dict[str, list[str]]:
+    """The ``k`` words whose embeddings (rows of ``emb``) have the highest cosine similarity
+    to each word in ``words``: the byproduct the notes call the matrix Q."""
+    e = torch.as_tensor(emb).detach().float().cpu()
+    e = e / e.norm(dim=1, keepdim=True).clamp(min=1e-12)
+    out = {}
+    for w in words:
+        if w not in vocab:
+            raise KeyError(f"{w!r} is not in the vocabulary ({len(vocab)} words)")
+        sim = e @ e[vocab[w]]
+        sim[vocab[w]] = -2
+        sim[[vocab[t] for t in vocab.specials if t in vocab]] = -2
+        out[w] = vocab.decode(sim.topk(k).indices.tolist())
+    return out

@@ -31,6 +31,16 @@ def test_every_layer_is_an_exact_distribution(layer):
     assert torch.isfinite(layer.loss(h, t))
 
 
+@pytest.mark.parametrize("make", [
+    lambda: FullSoftmax(D, V, COUNTS), lambda: ClassSoftmax(D, V, COUNTS),
+    lambda: HierarchicalSoftmax(D, V, COUNTS), lambda: ImportanceSampling(D, V, COUNTS, k=3),
+    lambda: NCE(D, V, COUNTS, k=3)], ids=["full", "class", "hs", "is", "nce"])
+def test_every_layer_starts_from_the_unigram(make):
+    unigram = (COUNTS + 1e-3) / (COUNTS + 1e-3).sum()
+    lp = make().log_probs(torch.zeros(2, D)).detach().double()
+    assert torch.allclose(lp, torch.as_tensor(np.log(unigram)).expand(2, V), atol=1e-4)
+
+
 def test_sampled_layers_evaluate_with_the_full_softmax_of_their_weights():
     full = FullSoftmax(D, V)
     h = torch.randn(5, D)
@@ -102,6 +112,8 @@ def test_bad_inputs():
         HierarchicalSoftmax(D, V, COUNTS).log_prob(torch.randn(2, D), torch.tensor([0, V]))
     with pytest.raises(ValueError, match="one count per word"):
         HierarchicalSoftmax(D, V, COUNTS[:3])
+    with pytest.raises(ValueError, match="finite and >= 0"):
+        FullSoftmax(D, V, -COUNTS)
 
 
 # ---------------------------------------------------------------- models and the training loop
@@ -160,3 +172,104 @@ def test_training_is_seeded_and_checks_its_budget():
         next(bptt_batches(np.arange(5), 4, 3))
     with pytest.raises(ValueError, match="cell must be"):
         RNNLM(10, 4, 4, cell="gru")
+
+
+# ---------------------------------------------------------------- evaluation helpers
+
+from lmkit import Vocab  # noqa: E402
+from lmkit.nnlm import lm_ids, nearest_neighbours, perplexity, token_logprobs  # noqa: E402
+
+
+def test_lm_ids_predict_exactly_the_tokens_an_ngram_model_scores():
+    from lmkit import NgramLM
+    sents = [["a", "b"], ["c"], ["a", "c", "b"]]
+    vocab = Vocab(sents)
+    ids = lm_ids(vocab, sents)
+    assert ids[0] == vocab.eos_id
+    assert vocab.decode(ids[1:]) == ["a", "b", "</s>", "c", "</s>", "a", "c", "b", "</s>"]
+    assert len(ids) - 1 == len(NgramLM(2).fit(sents).token_logprobs(sents))
+
+
+@pytest.mark.parametrize("make", [
+    lambda: RNNLM(10, 8, 16, cell="lstm"),
+    lambda: RNNLM(10, 8, 16, cell="rnn", output=ClassSoftmax(16, 10, np.arange(10) + 1.0)),
+    lambda: BengioLM(10, 8, 16, context=3, output=HierarchicalSoftmax(16, 10, np.arange(10) + 1.0)),
+], ids=["lstm", "rnn-class", "bengio-hs"])
+def test_token_logprobs_match_the_models_own_distributions(make):
+    """Token by token, ``token_logprobs`` equals the exact log-distribution of ``forward``
+    given the same history; the stream's length need not divide into the batch."""
+    torch.manual_seed(0)
+    model = make().eval()
+    ids = np.random.default_rng(0).integers(0, 10, 23)
+    lp = token_logprobs(model, ids, batch=3, length=4)
+    assert lp.shape == (22,) and np.all(lp < 0)
+    if isinstance(model, RNNLM):  # piece 0 of 3 covers targets 0..7 from a fresh state
+        model.reset()
+        logits, _ = model(torch.as_tensor(ids[None, :8]))
+        ref = logits.gather(1, torch.as_tensor(ids[1:9])[:, None])[:, 0].detach().double().numpy()
+        assert np.allclose(lp[:8], ref, atol=1e-5)
+        one = token_logprobs(model, ids, batch=1, length=100)
+        model.reset()
+        logits, _ = model(torch.as_tensor(ids[None, :-1]))
+        assert np.allclose(one, logits.gather(1, torch.as_tensor(ids[1:])[:, None])[:, 0].detach().numpy(), atol=1e-5)
+    else:  # each target after its 3 previous ids, the start padded with ids[0]
+        padded = np.concatenate([[ids[0]] * 2, ids])
+        x = torch.as_tensor(np.stack([padded[i:i + 3] for i in range(22)]))
+        logits, _ = model(x)
+        assert np.allclose(lp, logits.gather(1, torch.as_tensor(ids[1:])[:, None])[:, 0].detach().numpy(), atol=1e-5)
+    assert perplexity(model, ids, batch=3, length=4) == pytest.approx(np.exp(-lp.mean()))
+
+
+def test_uniform_model_has_perplexity_v():
+    model = BengioLM(10, 4, 8, context=2)
+    with torch.no_grad():
+        model.output.proj.weight.zero_(); model.output.proj.bias.zero_()
+    assert perplexity(model, np.arange(10).repeat(5)) == pytest.approx(10.0)
+
+
+def test_tied_embeddings_share_one_matrix_and_survive_state_dict(tmp_path):
+    torch.manual_seed(0)
+    counts = np.bincount(STREAM, minlength=10)
+    model = RNNLM(10, 16, 16, tie=True, output=ImportanceSampling(16, 10, counts, k=4))
+    assert model.emb.weight is model.output.proj.weight
+    assert sum(p.numel() for p in model.parameters()) < sum(
+        p.numel() for p in RNNLM(10, 16, 16, output=ImportanceSampling(16, 10, counts, k=4)).parameters())
+    train(model, bptt_batches(STREAM, 8, 20), steps=150, lr=0.02, warmup=10, progress=False)
+    assert model.emb.weight is model.output.proj.weight
+    assert perplexity(model, STREAM[:200], batch=2) < 1.5
+    torch.save(model.state_dict(), tmp_path / "tied.pt")
+    twin = RNNLM(10, 16, 16, tie=True, output=ImportanceSampling(16, 10, counts, k=4))
+    twin.load_state_dict(torch.load(tmp_path / "tied.pt"))
+    assert twin.emb.weight is twin.output.proj.weight
+    assert perplexity(twin, STREAM[:200], batch=2) == perplexity(model, STREAM[:200], batch=2)
+    with pytest.raises(ValueError, match="dim == hidden"):
+        RNNLM(10, 8, 16, tie=True)
+    with pytest.raises(ValueError, match="full or sampled"):
+        RNNLM(10, 16, 16, tie=True, output=HierarchicalSoftmax(16, 10, counts))
+
+
+def test_nce_scores_without_normalising_and_others_refuse():
+    counts = np.bincount(STREAM, minlength=10)
+    torch.manual_seed(0)
+    model = RNNLM(10, 8, 16, output=NCE(16, 10, counts, k=5))
+    raw = token_logprobs(model, STREAM[:50], batch=2, normalise=False)
+    h = torch.randn(3, 16)
+    assert torch.allclose(model.output.log_partition(h),
+                          torch.logsumexp(model.output.self_normalised(h), 1))
+    assert raw.shape == (49,)
+    with pytest.raises(ValueError, match="needs an NCE output layer"):
+        token_logprobs(RNNLM(10, 8, 16), STREAM[:50], normalise=False)
+
+
+def test_evaluation_and_neighbours_reject_bad_input():
+    model = RNNLM(10, 8, 16)
+    with pytest.raises(ValueError, match="at least 2 ids"):
+        token_logprobs(model, np.array([3]))
+    with pytest.raises(ValueError, match=r"ids must lie in \[0, 10\)"):
+        token_logprobs(model, np.array([3, 12]))
+    vocab = Vocab(["a", "b", "c", "d"] * 2)
+    emb = torch.eye(len(vocab)) + 0.1
+    emb[vocab["b"]] = emb[vocab["a"]] * 2
+    assert nearest_neighbours(emb, vocab, ["a"], k=1) == {"a": ["b"]}
+    with pytest.raises(KeyError, match="'zebra' is not in the vocabulary"):
+        nearest_neighbours(emb, vocab, ["zebra"])
