@@ -15,6 +15,10 @@ touches all |V| output vectors for every token.  The layers here share one inter
 frequency) and ``HierarchicalSoftmax`` (a binary Huffman tree) are exact distributions that
 are cheaper to train; ``ImportanceSampling`` and ``NCE`` train a full softmax's parameters
 from k samples of a unigram proposal and evaluate with the exact softmax.
+
+The models (``AverageLM``, ``BengioLM``, ``RNNLM``) put any of these layers on top of their
+hidden layer.  ``lm_ids``, ``token_logprobs`` and ``perplexity`` evaluate them on the same
+tokens as the n-gram models of ``lmkit.ngram``; ``nearest_neighbours`` reads their embeddings.
 """
 
 from __future__ import annotations
@@ -496,8 +500,8 @@ def token_logprobs(model: nn.Module, ids: np.ndarray, batch: int = 10, length: i
         model.reset()
         for i in range(0, n, length):
             h = model.features(x[:, i:i + length])
-            lp[:, i:i + length] = score(h.reshape(-1, h.shape[-1]),
-                                                        y[:, i:i + length].reshape(-1)).view(batch, -1).double().cpu()
+            piece = score(h.reshape(-1, h.shape[-1]), y[:, i:i + length].reshape(-1))
+            lp[:, i:i + length] = piece.view(batch, -1).double().cpu()
         model.reset()
         out[:] = lp.view(-1)[:n_targets].numpy()
     model.train(was_training)
