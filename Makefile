@@ -44,9 +44,11 @@ book-check: $(VENV)/.installed-book
 	sed 's/^\(  *execute_notebooks:\).*/\1 "off"/' _config.yml > _build/_config.check.yml
 	$(BIN)/jupyter-book build . --config _build/_config.check.yml --path-output _build/check -W --keep-going --all
 
+# Each of the $(JOBS) workers runs single-threaded: two processes of two threads each on two
+# cores make torch's spinning OpenMP threads fight, and training runs several times slower.
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval-lax --nbval-current-env \
-	    --nbval-cell-timeout=600 -p no:cacheprovider tests chapters
+	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadfile \
+	    --nbval-lax --nbval-current-env --nbval-cell-timeout=600 -p no:cacheprovider tests chapters
 
 lab: $(VENV)/.installed-lab
 	$(BIN)/jupyter lab chapters

@@ -62,7 +62,7 @@ class LivePlot:
         fig, ax = self.plt.subplots(figsize=(6, 3.2))
         if history["train_loss"]:
             s, l = zip(*history["train_loss"])
-            ax.semilogy(s, np.exp(np.array(l)), alpha=0.6, label="train (running)")
+            ax.semilogy(s, np.exp(np.array(l)), alpha=0.6, label="exp(training loss), running")
         if history["valid_loss"]:
             s, l = zip(*history["valid_loss"])
             ax.semilogy(s, np.exp(np.array(l)), "o-", label="validation")
