@@ -95,6 +95,12 @@ class FullSoftmax(OutputLayer):
     def scores(self, h: torch.Tensor) -> torch.Tensor:
         return self.proj(h)
 
+    def log_partition(self, h: torch.Tensor) -> torch.Tensor:
+        r""":math:`\ln Z(h) = \ln \sum_w e^{s(w, h)}` per row: 0 where the scores are already
+        log-probabilities (a self-normalised model)."""
+        _check(h, None, self.dim, self.size)
+        return torch.logsumexp(self.scores(h), dim=-1)
+
     def log_probs(self, h: torch.Tensor) -> torch.Tensor:
         _check(h, None, self.dim, self.size)
         return F.log_softmax(self.scores(h), dim=-1)
@@ -124,17 +130,16 @@ class ClassSoftmax(OutputLayer):
         cls[order] = cls_sorted
         cls = np.unique(cls, return_inverse=True)[1].ravel()  # drop empty classes
         self.n_classes = int(cls.max()) + 1
-        members = [np.flatnonzero(cls == c) for c in range(self.n_classes)]
-        width = max(map(len, members))
-        table = np.full((self.n_classes, width), -1, dtype=np.int64)
+        # the words grouped by class (ascending ids within a class); class c is
+        # by_class[bounds[c]:bounds[c + 1]], and a word's slot is its place in its class
+        by_class = np.argsort(cls, kind="stable")
+        sizes = np.bincount(cls)
+        self.bounds = [0] + np.cumsum(sizes).tolist()
         slot = np.empty(size, dtype=np.int64)
-        for c, m in enumerate(members):
-            table[c, : len(m)] = m
-            slot[m] = np.arange(len(m))
+        slot[by_class] = np.arange(size) - np.repeat(self.bounds[:-1], sizes)
         self.register_buffer("word_class", torch.as_tensor(cls))
         self.register_buffer("word_slot", torch.as_tensor(slot))
-        self.register_buffer("members", torch.as_tensor(table))
-        self.register_buffer("class_size", torch.as_tensor([len(m) for m in members]))
+        self.register_buffer("by_class", torch.as_tensor(by_class))
         self.class_proj = nn.Linear(dim, self.n_classes)
         self.word_proj = nn.Linear(dim, size)
         p_class = np.bincount(cls, weights=p, minlength=self.n_classes)
@@ -151,17 +156,19 @@ class ClassSoftmax(OutputLayer):
         # the rows of each class together: one small (rows x |class|) product per class present
         order = torch.argsort(c, stable=True)
         classes, n_rows = torch.unique_consecutive(c[order], return_counts=True)
-        pieces, start = [], 0
-        for cls, n in zip(classes.tolist(), n_rows.tolist()):
-            rows = order[start:start + n]
-            start += n
-            m = self.members[cls, : int(self.class_size[cls])]
+        pieces = []
+        for rows, cls in zip(order.split(n_rows.tolist()), classes.tolist()):
+            m = self.members(cls)
             s = h[rows] @ self.word_proj.weight[m].T + self.word_proj.bias[m]
             slot = self.word_slot[targets[rows]]
             pieces.append(F.log_softmax(s, dim=-1).gather(1, slot[:, None])[:, 0])
-        lp_word = torch.empty_like(lp_class)
-        lp_word = lp_word.index_put((order,), torch.cat(pieces)) if pieces else lp_word
-        return lp_class + lp_word
+        if not pieces:  # an empty batch
+            return lp_class
+        return lp_class + torch.empty_like(lp_class).index_put((order,), torch.cat(pieces))
+
+    def members(self, c: int) -> torch.Tensor:
+        """The word ids of class c."""
+        return self.by_class[self.bounds[c]:self.bounds[c + 1]]
 
     def log_probs(self, h: torch.Tensor) -> torch.Tensor:
         _check(h, None, self.dim, self.size)
@@ -169,7 +176,7 @@ class ClassSoftmax(OutputLayer):
         s = self.word_proj(h)                                         # (B, V)
         out = torch.empty_like(s)
         for c in range(self.n_classes):
-            m = self.members[c, : int(self.class_size[c])]
+            m = self.members(c)
             out[:, m] = F.log_softmax(s[:, m], dim=-1) + lp_class[:, c:c + 1]
         return out
 
@@ -319,10 +326,6 @@ class NCE(_Sampled):
         """The raw scores s(w, h), used as log-probabilities without normalising."""
         _check(h, None, self.dim, self.size)
         return self.scores(h)
-
-    def log_partition(self, h: torch.Tensor) -> torch.Tensor:
-        r""":math:`\ln Z(h) = \ln \sum_w e^{s(w, h)}` per row: 0 for a self-normalised model."""
-        return torch.logsumexp(self.self_normalised(h), dim=-1)
 
 
 # --------------------------------------------------------------------------- models
