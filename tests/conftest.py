@@ -5,6 +5,7 @@ import pytest
 from hypothesis import settings
 
 from lmkit import data
+from lmkit.data import store as data_store
 
 # CI is deterministic: hypothesis derives its examples from each test's name.  For a wider,
 # random search run `HYPOTHESIS_PROFILE=explore pytest tests`.
@@ -31,7 +32,7 @@ def isolated(tmp_path, monkeypatch):
     store.mkdir()
     monkeypatch.setenv("LMKIT_DATA", str(store))
     monkeypatch.setenv("LMKIT_CACHE", str(cache))
-    data._verified.clear()
+    data_store._verified.clear()
     return store, cache
 
 

@@ -34,3 +34,26 @@ def test_notebooks_do_not_redefine_lmkit():
         src = "".join("".join(c["source"]) for c in json.loads(nb.read_text("utf-8"))["cells"]
                       if c["cell_type"] == "code")
         assert not [n for n in names if re.search(rf"^class {n}\b", src, re.M)], nb.name
+
+
+def _imports_torch(code: str) -> bool:
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-c", f"{code}\nimport sys\nprint('torch' in sys.modules)"],
+                         capture_output=True, text=True, check=True)
+    return out.stdout.strip().endswith("True")
+
+
+def test_import_lmkit_is_cheap_and_torch_comes_only_with_a_neural_module():
+    assert not _imports_torch("import lmkit")
+    assert not _imports_torch("import lmkit\nlmkit.ngram.NgramLM\nlmkit.adapt.CacheLM\n"
+                              "lmkit.data.CORPORA\nlmkit.text.Vocab\nlmkit.metrics.perplexity\n"
+                              "lmkit.reference.PUBLISHED\nlmkit.interpolate.em_weights")
+    assert _imports_torch("import lmkit\nlmkit.models")
+
+
+def test_every_lmkit_file_is_readable_in_one_sitting():
+    """The layout shows the architecture: no module much over 400 lines."""
+    long = {str(p.relative_to(ROOT)): n for p in (ROOT / "lmkit").rglob("*.py")
+            if (n := len(p.read_text("utf-8").splitlines())) > 450}
+    assert not long, long

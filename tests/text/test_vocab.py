@@ -67,3 +67,42 @@ def test_replace_rare_closes_the_vocabulary():
 
     v = Vocab([["a", "a", "b"]], min_freq=2)
     assert replace_rare([["a", "b", "c"]], v) == [["a", "<unk>", "<unk>"]]
+
+
+def test_bert_style_specials():
+    v = Vocab([["a", "b", "a"]], specials=("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"),
+              unk="[UNK]")
+    assert v.itos[:6] == ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a"]
+    assert v["zzz"] == v.unk_id == 1 and v.bos_id == -1 and v.eos_id == -1
+
+
+@pytest.mark.parametrize("kwargs, exc, fragment", [
+    (dict(specials=(UNK, UNK, BOS)), ValueError, "distinct"),
+    (dict(specials=(BOS, EOS)), ValueError, "must be one of the specials"),
+    (dict(min_freq=0), ValueError, "min_freq"),
+    (dict(min_freq=True), ValueError, "min_freq"),
+    (dict(max_size=2), ValueError, "max_size"),
+    (dict(specials="abc"), TypeError, "sequence of strings"),
+])
+def test_bad_vocabulary_arguments(kwargs, exc, fragment):
+    with pytest.raises(exc, match=fragment):
+        Vocab([["a"]], **kwargs)
+
+
+def test_strict_lookups():
+    v = Vocab([["a", "b"]])
+    with pytest.raises(TypeError, match="token string"):
+        v[5]
+    with pytest.raises(TypeError, match="integer ids"):
+        v.decode([1.7])
+    with pytest.raises(IndexError, match="outside"):
+        v.decode([-1])
+    assert v.decode(np.array([3, 4])) == ["a", "b"]
+
+
+def test_from_itos_round_trips():
+    v = Vocab([["b", "a", "b"]])
+    w = Vocab.from_itos(v.itos)
+    assert w.itos == v.itos and w["b"] == v["b"] and w["zz"] == w.unk_id
+    with pytest.raises(ValueError, match="start with the specials"):
+        Vocab.from_itos(["a", UNK, BOS, EOS])

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from lmkit import data
+from lmkit.data import store
 from lmkit.data import ChecksumError, Corpus, CorpusNotFoundError, DataFile
 
 from conftest import shared_data
@@ -145,7 +146,7 @@ def test_interrupted_download_leaves_no_partial_file(isolated, server, monkeypat
         dst.write(src.read(5))
         raise ConnectionResetError("connection lost mid-download")
 
-    monkeypatch.setattr(data.shutil, "copyfileobj", broken_copy)
+    monkeypatch.setattr(store.shutil, "copyfileobj", broken_copy)
     with pytest.raises(CorpusNotFoundError, match="connection lost"):
         data.fetch(toy_corpus(server.url + "/toy.txt"))
     assert leftovers(cache) == []

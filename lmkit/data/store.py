@@ -1,0 +1,212 @@
+"""Finding, downloading and reading the files of a registered corpus.
+
+``fetch(name)`` finds a corpus in this order:
+
+1. the folder named by the environment variable ``LMKIT_DATA`` (read-only: archives are
+   read in place, nothing is ever written there);
+2. the user cache, ``$LMKIT_CACHE`` or ``~/.cache/lmkit``;
+3. the canonical address: the download goes to a temporary file in the cache, its sha256
+   (or the sha256 of every member it holds) is checked, and only then is it renamed into
+   place, so a half-written or corrupted file is never left behind.
+
+A corpus may lie in more than one *form*: WikiText-2 is shipped here as three ``.xz``
+files, while its canonical download is one zip.  Whatever the form, every text handed out
+is checked against the sha256 of its uncompressed content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import lzma
+import os
+import shutil
+import tarfile
+import tempfile
+import urllib.error
+import urllib.request
+import zipfile
+from pathlib import Path
+from typing import Iterable
+
+from .registry import Corpus, DataFile, corpus as _corpus
+
+__all__ = ["ChecksumError", "CorpusNotFoundError", "cache_dir", "fetch", "read_member",
+           "read_members"]
+
+
+class ChecksumError(ValueError):
+    """A file's sha256 is not the one the registry expects."""
+
+
+class CorpusNotFoundError(FileNotFoundError):
+    """A corpus is neither in ``LMKIT_DATA`` nor in the cache, and cannot be downloaded."""
+
+
+# --------------------------------------------------------------------------- locating
+
+
+def cache_dir() -> Path:
+    """The user cache: ``$LMKIT_CACHE``, else ``$XDG_CACHE_HOME/lmkit``, else ``~/.cache/lmkit``."""
+    if os.environ.get("LMKIT_CACHE"):
+        return Path(os.environ["LMKIT_CACHE"]).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "lmkit"
+
+
+def _roots() -> list[Path]:
+    roots = []
+    if os.environ.get("LMKIT_DATA"):
+        roots.append(Path(os.environ["LMKIT_DATA"]).expanduser())
+    roots.append(cache_dir())
+    return roots
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+_verified: dict[tuple[str, int, int], str] = {}
+
+
+def _check_file(path: Path, want: str | None) -> None:
+    if want is None:
+        return
+    st = path.stat()
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if _verified.get(key) != want:
+        got = _sha256_file(path)
+        if got != want:
+            raise ChecksumError(
+                f"{path} has sha256 {got}, expected {want}: the file is corrupt or a "
+                f"different version. Delete it (or fix LMKIT_DATA) and fetch it again.")
+        _verified[key] = want
+
+
+def fetch(name: str | Corpus, *, download: bool = True) -> dict[str, Path]:
+    """Locate (downloading if needed) every file of a corpus; return ``{path: local path}``.
+
+    Looks in ``$LMKIT_DATA``, then the cache, for a complete form of the corpus, checking
+    each file's sha256.  Otherwise downloads the first form that has URLs into the cache.
+    """
+    corpus = _corpus(name)
+    for root in _roots():
+        for form in corpus.forms:
+            paths = {f.path: root / f.path for f in form}
+            if all(p.is_file() for p in paths.values()):
+                for f in form:
+                    _check_file(paths[f.path], f.sha256)
+                return paths
+    form = next((fm for fm in corpus.forms if all(f.url for f in fm)), None)
+    where = os.environ.get("LMKIT_DATA") or "(LMKIT_DATA is not set)"
+    if form is None or not download:
+        raise CorpusNotFoundError(
+            f"corpus {corpus.name!r} is not in LMKIT_DATA={where} nor in the cache "
+            f"{cache_dir()}, and downloading is off. Set LMKIT_DATA to a folder holding "
+            f"{corpus.forms[0][0].path}, or allow the download.")
+    out = {}
+    for f in form:
+        dest = cache_dir() / f.path
+        if not dest.is_file():
+            _download(corpus, f, dest)
+        _check_file(dest, f.sha256)
+        out[f.path] = dest
+    return out
+
+
+def _download(corpus: Corpus, f: DataFile, dest: Path) -> None:
+    """Download ``f.url`` to ``dest``: temporary file, verify, then atomic rename."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    tmp = Path(tmp_name)
+    try:
+        try:
+            with os.fdopen(fd, "wb") as out, urllib.request.urlopen(f.url, timeout=60) as resp:
+                shutil.copyfileobj(resp, out)
+        except (urllib.error.URLError, OSError) as err:
+            raise CorpusNotFoundError(
+                f"corpus {corpus.name!r} is not in LMKIT_DATA="
+                f"{os.environ.get('LMKIT_DATA') or '(not set)'} nor in the cache {cache_dir()}, "
+                f"and downloading {f.url} failed ({err}). Offline, download it elsewhere and "
+                f"set LMKIT_DATA to the folder that holds {f.path}.") from err
+        try:
+            _check_file(tmp, f.sha256)
+            for member in f.members:  # every member's content, too
+                _read_from(tmp, f, member)
+        except ChecksumError as err:
+            raise ChecksumError(
+                f"the download of corpus {corpus.name!r} from {f.url} failed its checksum, so "
+                f"it was not kept: {err}") from None
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _verify_bytes(data: bytes, want: str, what: str) -> bytes:
+    got = hashlib.sha256(data).hexdigest()
+    if got != want:
+        raise ChecksumError(f"{what} has sha256 {got}, expected {want}: the copy is corrupt "
+                            f"or a different version. Delete it and fetch it again.")
+    return data
+
+
+def _read_from(path: Path, f: DataFile, member: str) -> bytes:
+    inner, sha = f.members[member]
+    if f.kind == "plain":
+        data = path.read_bytes()
+    elif f.kind == "xz":
+        with lzma.open(path) as fh:
+            data = fh.read()
+    elif f.kind == "zip":
+        with zipfile.ZipFile(path) as zf:
+            data = zf.read(inner)
+    else:  # tar.xz
+        with tarfile.open(path) as tf:
+            data = tf.extractfile(inner).read()
+    return _verify_bytes(data, sha, f"{member} (in {path})")
+
+
+def read_member(name: str | Corpus, member: str) -> bytes:
+    """The verified bytes of one text of a corpus, e.g. ``read_member("ptb", "ptb.test.txt")``."""
+    corpus = _corpus(name)
+    paths = fetch(corpus)
+    for form in corpus.forms:
+        for f in form:
+            if f.path in paths and member in f.members:
+                return _read_from(paths[f.path], f, member)
+    raise KeyError(f"corpus {corpus.name!r} has no member {member!r}; "
+                   f"it has: {', '.join(corpus.members[:8])}{' ...' if len(corpus.members) > 8 else ''}")
+
+
+def read_members(name: str | Corpus, members: Iterable[str] | None = None) -> dict[str, bytes]:
+    """Verified bytes of many texts at once (one pass over each archive)."""
+    corpus = _corpus(name)
+    wanted = set(corpus.members if members is None else members)
+    unknown = wanted - set(corpus.members)
+    if unknown:
+        raise KeyError(f"corpus {corpus.name!r} has no members {sorted(unknown)[:5]}")
+    paths = fetch(corpus)
+    out: dict[str, bytes] = {}
+    for form in corpus.forms:
+        for f in form:
+            if f.path not in paths:
+                continue
+            todo = [m for m in f.members if m in wanted]
+            if f.kind == "tar.xz" and todo:
+                inner = {f.members[m][0]: m for m in todo}
+                with tarfile.open(paths[f.path]) as tf:
+                    for info in tf:
+                        if info.name in inner:
+                            m = inner[info.name]
+                            out[m] = _verify_bytes(tf.extractfile(info).read(),
+                                                   f.members[m][1], f"{m} (in {paths[f.path]})")
+            else:
+                for m in todo:
+                    out[m] = _read_from(paths[f.path], f, m)
+    return out

@@ -1,0 +1,43 @@
+r"""Evaluation measures, each defined once.
+
+Every language model answers ``token_logprobs(sentences)`` (see ``lmkit.lm``): the natural
+log-probability :math:`\ln p(w_i \mid h_i)` of each of the :math:`N` predicted tokens.  From
+those alone,
+
+.. math::  H = -\frac{1}{N} \sum_{i=1}^{N} \log_2 p(w_i \mid h_i), \qquad PP = 2^{H}
+           = \exp\Big(-\frac{1}{N}\sum_{i=1}^{N} \ln p(w_i \mid h_i)\Big).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["cross_entropy", "perplexity"]
+
+
+def _logprobs(logprobs) -> np.ndarray:
+    lp = np.asarray(logprobs, dtype=float)
+    if lp.ndim != 1:
+        raise ValueError(f"expected a 1-d array of token log-probabilities, got shape {lp.shape}")
+    if len(lp) == 0:
+        raise ValueError("cannot evaluate on an empty test set: it has no predicted tokens")
+    if np.isnan(lp).any() or (lp > 1e-9).any():
+        raise ValueError("token log-probabilities must be <= 0 and not NaN; "
+                         "is the model's output a proper distribution?")
+    return lp
+
+
+def cross_entropy(logprobs, base: float = 2.0) -> float:
+    r"""Per-token cross-entropy :math:`-\frac{1}{N}\sum_i \log_b p(w_i \mid h_i)` of natural
+    log-probabilities (bits for ``base=2``, nats for ``base=math.e``); infinite if any token
+    has probability 0."""
+    return float(-_logprobs(logprobs).mean() / math.log(base))
+
+
+def perplexity(logprobs) -> float:
+    r"""Perplexity :math:`\exp(-\frac{1}{N}\sum_i \ln p(w_i \mid h_i)) = 2^H` of natural
+    log-probabilities; infinite if any token has probability 0."""
+    with np.errstate(over="ignore"):
+        return float(np.exp(cross_entropy(logprobs, base=math.e)))

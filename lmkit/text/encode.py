@@ -1,0 +1,74 @@
+"""Sentences to id arrays: the one place where text is encoded for a model.
+
+Three views of the same sentences, all built on ``Vocab.encode``:
+
+- ``pad_sentences``: ``<s> w_1 ... w_m </s>`` per sentence, with each token's position in its
+  sentence (the n-gram models' view: a history never reaches back past ``<s>``);
+- ``stream``: the predicted tokens only (every word and every ``</s>``) as one running text
+  (the view of cache, mixture and maximum-entropy models);
+- ``lm_ids``: ``</s>`` followed by the stream (the neural models' input: the leading ``</s>``
+  is the start of the text, so the targets ``lm_ids[1:]`` are exactly the tokens that the
+  other two views predict).
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from .vocab import Vocab
+
+__all__ = ["check_sentences", "lm_ids", "pad_sentences", "stream"]
+
+
+def check_sentences(sentences, what: str = "sentences") -> list:
+    """``sentences`` as a list, checked to be a list of token lists (not strings)."""
+    if isinstance(sentences, str):
+        raise TypeError(f"{what} must be a list of sentences (lists of token strings), "
+                        f"not one string; try [text.split()]")
+    sentences = list(sentences)
+    for s in sentences:
+        if isinstance(s, str):
+            raise TypeError(f"{what} must be a list of sentences, each a list of token "
+                            f"strings; got the string {s[:40]!r}. Split it: {s[:20]!r}.split()")
+    return sentences
+
+
+def pad_sentences(vocab: Vocab, sentences: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Encode and pad sentences into one flat array.
+
+    Returns ``(tokens, pos)``: the ids of ``<s> w_1 ... w_m </s>`` for every sentence, one
+    after the other, and each token's position in its padded sentence (0 for ``<s>``).
+    Tokens not in the vocabulary become ``<unk>``; a token that is not a string is an error.
+    """
+    sentences = check_sentences(sentences)
+    if vocab.bos_id < 0 or vocab.eos_id < 0:
+        raise ValueError("the vocabulary has no <s> and </s>: build it with the default "
+                         "specials, Vocab(sentences)")
+    lens = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
+    words = vocab.encode([t for s in sentences for t in s])
+    size = lens + 2
+    starts = np.cumsum(size) - size
+    tokens = np.empty(int(size.sum()), dtype=np.int64)
+    inner = np.ones(len(tokens), dtype=bool)
+    inner[starts] = False
+    inner[starts + lens + 1] = False
+    tokens[starts] = vocab.bos_id
+    tokens[starts + lens + 1] = vocab.eos_id
+    tokens[inner] = words
+    pos = np.arange(len(tokens), dtype=np.int64) - np.repeat(starts, size)
+    return tokens, pos
+
+
+def stream(vocab: Vocab, sentences: Sequence[Sequence[str]]) -> np.ndarray:
+    """The ids of the predicted tokens of ``sentences`` in order: every word and every ``</s>``."""
+    tokens, pos = pad_sentences(vocab, sentences)
+    return tokens[pos >= 1]
+
+
+def lm_ids(vocab: Vocab, sentences: Sequence[Sequence[str]]) -> np.ndarray:
+    """The id stream a neural LM reads: ``</s>`` first (the start of the text), then every
+    word and every ``</s>`` of ``sentences``.  Its targets (all but the first id) are exactly
+    the tokens an ``NgramLM`` predicts, so the perplexities of the two families compare."""
+    return np.concatenate(([vocab.eos_id], stream(vocab, sentences))).astype(np.int64)
