@@ -1,0 +1,230 @@
+r"""The cache model (Kuhn and De Mori): a base model interpolated with the relative frequency
+of the last K tokens, plain, decaying, or semantic (raising the words related to those in the
+cache, ``RelatedWords``)."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from ..interpolate import em_weights
+from ..lm import LanguageModel
+from ..text import check_sentences, stream
+
+__all__ = ["CacheLM", "RelatedWords"]
+
+
+def require_model(model, role: str = "model") -> None:
+    """Raise a clear error unless ``model`` answers the scoring protocol: a ``token_logprobs``
+    method and a vocabulary (an unfitted ``NgramLM`` has none yet)."""
+    if not callable(getattr(model, "token_logprobs", None)):
+        raise TypeError(f"the {role} must be a language model with token_logprobs(sentences) "
+                        f"(see lmkit.lm.LanguageModel), got {type(model).__name__}")
+    if getattr(model, "vocab", None) is None:
+        raise ValueError(f"the {role} {type(model).__name__} has no vocabulary yet: "
+                         f"fit it first, e.g. model.fit(train_sentences)")
+
+
+class RelatedWords:
+    r"""For every word, its ``top`` most related words by positive pointwise mutual information
+    of co-occurrence within ``window`` tokens, :math:`\mathrm{PPMI}(a, b) =
+    \max(0, \log \frac{p(a, b)}{p(a) p(b)})`, stored sparsely: ``value(a, b)``, ``neighbours(a)``.
+
+    ``ids`` is an id stream over a vocabulary of ``size`` ids (``lmkit.text.stream``);
+    ``row_sum[a]`` is the total PPMI of a's kept neighbours.
+    """
+
+    def __init__(self, ids: np.ndarray, size: int, window: int = 5, top: int = 20,
+                 min_count: int = 5) -> None:
+        ids = np.asarray(ids, dtype=np.int64)
+        if ids.ndim != 1:
+            raise ValueError(f"need a 1-d id stream, got shape {ids.shape}; "
+                             f"build it with lmkit.text.stream(vocab, sentences)")
+        if len(ids) and (ids.min() < 0 or ids.max() >= size):
+            raise ValueError(f"ids must lie in [0, {size}) (size = the vocabulary's length)")
+        n = len(ids)
+        keys = np.concatenate([ids[:-d] * size + ids[d:] for d in range(1, window + 1)]
+                              + [ids[d:] * size + ids[:-d] for d in range(1, window + 1)])
+        pair, count = np.unique(keys, return_counts=True)
+        uni = np.bincount(ids, minlength=size).astype(float)
+        a, b = pair // size, pair % size
+        keep = (count >= 2) & (uni[a] >= min_count) & (uni[b] >= min_count)
+        a, b, count = a[keep], b[keep], count[keep]
+        pmi = np.log(count * n / (2 * window) / (uni[a] * uni[b]))
+        pos = pmi > 0
+        a, b, pmi = a[pos], b[pos], pmi[pos]
+        order = np.lexsort((-pmi, a))  # by a, then by decreasing PMI
+        a, b, pmi = a[order], b[order], pmi[order]
+        first = np.searchsorted(a, a)
+        rank = np.arange(len(a)) - first
+        keep = rank < top
+        key = a[keep] * size + b[keep]
+        srt = np.argsort(key)
+        self._keys, self._values, self.size = key[srt], pmi[keep][srt], int(size)
+        self.row_sum = np.bincount(a[keep], weights=pmi[keep], minlength=size)
+
+    def value(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """PPMI(a, b) elementwise (0 where b is not among a's kept neighbours)."""
+        key = np.asarray(a) * self.size + np.asarray(b)
+        if len(self._keys) == 0:
+            return np.zeros(np.shape(key))
+        idx = np.minimum(np.searchsorted(self._keys, key), len(self._keys) - 1)
+        return np.where(self._keys[idx] == key, self._values[idx], 0.0)
+
+    def neighbours(self, a: int) -> tuple[np.ndarray, np.ndarray]:
+        """The ids of a's kept neighbours (ascending) and their PPMI."""
+        lo, hi = np.searchsorted(self._keys, [a * self.size, (a + 1) * self.size])
+        return self._keys[lo:hi] % self.size, self._values[lo:hi]
+
+
+class CacheLM(LanguageModel):
+    r"""A base model interpolated with a cache of the last K tokens,
+
+    .. math::  p(w_i \mid h) = (1 - \lambda - \lambda_s)\, p_{base}(w_i \mid h)
+               + \lambda\, p_{cache}(w_i) + \lambda_s\, p_{sem}(w_i),
+
+    .. math::  p_{cache}(w) = \frac{\sum_{d=1}^{K} e^{-\beta d}\, [w_{i-d} = w]}{\sum_{d=1}^{K} e^{-\beta d}},
+
+    a relative frequency (β = 0) or a decaying one (β > 0) over the tokens before position i
+    (fewer at the start of the text).  With ``related`` (a ``RelatedWords``), the semantic cache
+    :math:`p_{sem}(w) \propto \sum_{d} e^{-\beta d}\, \mathrm{PPMI}(w_{i-d}, w)` also raises the words
+    related to those in the cache.  ``fit`` chooses λ (and λ_s) by EM on held-out text and β
+    by a grid search.
+
+    ``base`` is any language model: ``token_logprobs`` and ``vocab`` are all the text-level
+    methods use; the per-query methods ``logprob`` and ``distribution`` also need the base's
+    ``distribution(context)``.  The sentences are read as one running text
+    (``lmkit.text.stream``), so the cache carries words across sentence boundaries.
+    """
+
+    def __init__(self, base: LanguageModel, size: int = 500, decay: float = 0.0, lam: float = 0.1,
+                 related: RelatedWords | None = None, lam_sem: float = 0.0) -> None:
+        require_model(base, "base model")
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+            raise ValueError(f"the cache size K must be an integer >= 1, got {size!r}")
+        if decay < 0:
+            raise ValueError(f"decay must be >= 0 (0 = a plain cache), got {decay}")
+        if lam < 0 or lam_sem < 0 or lam + lam_sem >= 1:
+            raise ValueError(f"the weights λ={lam} and λ_sem={lam_sem} must be >= 0 and sum to < 1")
+        if related is not None and related.size != len(base.vocab):
+            raise ValueError(f"the related words cover {related.size} ids but the base model's "
+                             f"vocabulary has {len(base.vocab)}: build RelatedWords over the "
+                             f"same vocabulary, RelatedWords(stream(vocab, train), len(vocab))")
+        self.base, self.vocab = base, base.vocab
+        self.size, self.decay, self.lam, self.related, self.lam_sem = int(size), decay, lam, related, lam_sem
+        self.trace: list = []
+
+    @property
+    def weights(self) -> np.ndarray:
+        """The mixture weights (1 - λ - λ_s, λ) and, with a semantic cache, λ_s."""
+        lam = [1 - self.lam - self.lam_sem, self.lam] + ([self.lam_sem] if self.related is not None else [])
+        return np.array(lam)
+
+    def _decay_weights(self) -> np.ndarray:
+        return np.exp(-self.decay * np.arange(1, self.size + 1))
+
+    # -- the cache distribution at every position of a stream
+    def cache_probs(self, ids: np.ndarray) -> np.ndarray:
+        """p_cache(w_i) for every position i of the id stream (NaN at i = 0: no cache yet)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        n = len(ids)
+        w = self._decay_weights()
+        norm = np.concatenate(([0.0], np.cumsum(w)))[np.minimum(np.arange(n), self.size)]
+        # previous occurrences of the same word, lag by lag in occurrence order
+        order = np.lexsort((np.arange(n), ids))
+        sid, spos = ids[order], order
+        acc = np.zeros(n)
+        for lag in range(1, n):
+            same = sid[lag:] == sid[:-lag]
+            dist = spos[lag:] - spos[:-lag]
+            ok = same & (dist <= self.size)
+            if not ok.any():
+                break
+            acc[spos[lag:][ok]] += w[dist[ok] - 1]
+        return np.where(norm > 0, acc / np.where(norm > 0, norm, 1), np.nan)
+
+    def semantic_probs(self, ids: np.ndarray) -> np.ndarray:
+        """p_sem(w_i) for every position (NaN where the cache relates to nothing)."""
+        if self.related is None:
+            raise ValueError("this cache has no semantic part: pass related=RelatedWords(...)")
+        ids = np.asarray(ids, dtype=np.int64)
+        num, den = np.zeros(len(ids)), np.zeros(len(ids))
+        w = self._decay_weights()
+        for d in range(1, min(self.size, len(ids) - 1) + 1):
+            num[d:] += w[d - 1] * self.related.value(ids[:-d], ids[d:])
+            den[d:] += w[d - 1] * self.related.row_sum[ids[:-d]]
+        return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+
+    def components(self, sentences: Sequence[Sequence[str]], base: np.ndarray | None = None) -> np.ndarray:
+        """Rows: p_base, p_cache (and p_sem) of every predicted token.  Where the cache is
+        empty (the first token) or relates to nothing, its row repeats p_base, so that the
+        mixture stays a proper distribution there.  ``base`` may pass p_base precomputed."""
+        sentences = check_sentences(sentences)
+        ids = stream(self.vocab, sentences)
+        if base is None:
+            base = np.exp(self.base.token_logprobs(sentences))
+        rows = [base, self.cache_probs(ids)]
+        if self.related is not None:
+            rows.append(self.semantic_probs(ids))
+        comp = np.stack(rows)
+        return np.where(np.isnan(comp), base, comp)
+
+    def token_logprobs(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:
+        """ln p of every predicted token, the sentences read as one running text."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.weights @ self.components(sentences))
+
+    def fit(self, heldout: Sequence[Sequence[str]], decays: Sequence[float] | None = None) -> "CacheLM":
+        """λ (and λ_sem) by EM on ``heldout``; β by grid search over ``decays`` if given.
+        The EM trace ``[(weights, mean log-likelihood), ...]`` of the chosen β is kept in
+        ``trace``."""
+        heldout = check_sentences(heldout, "held-out sentences")
+        if not len(heldout):
+            raise ValueError("the held-out set is empty: give the cache some text to fit λ on")
+        best = None
+        base = np.exp(self.base.token_logprobs(heldout))  # the same for every β
+        for beta in (decays if decays is not None else [self.decay]):
+            if beta < 0:
+                raise ValueError(f"decay must be >= 0, got {beta}")
+            self.decay = float(beta)
+            lam, trace = em_weights(self.components(heldout, base))
+            if best is None or trace[-1][1] > best[0]:
+                best = (trace[-1][1], float(beta), lam, trace)
+        _, self.decay, lam, self.trace = best
+        self.lam = float(lam[1])
+        self.lam_sem = float(lam[2]) if self.related is not None else 0.0
+        return self
+
+    # -- per-query methods (they need the base's distribution(context))
+    def logprob(self, word: str, context: Sequence[str] = (), history: Sequence[str] = ()) -> float:
+        """ln p(word | context, the cache of ``history``); see ``distribution``."""
+        if not isinstance(word, str):
+            raise TypeError(f"word must be a string, got {type(word).__name__}")
+        with np.errstate(divide="ignore"):
+            return float(np.log(self.distribution(context, history)[self.vocab[word]]))
+
+    def distribution(self, context: Sequence[str] = (), history: Sequence[str] = ()) -> np.ndarray:
+        """p(w | context, history) for every word id.  ``context`` is what the base model
+        conditions on (``base.distribution(context)``, e.g. an n-gram context starting with
+        ``<s>``); ``history`` is the text so far, whose last K tokens fill the cache (with
+        an empty history, the base distribution)."""
+        if not callable(getattr(self.base, "distribution", None)):
+            raise TypeError(f"the base model {type(self.base).__name__} has no distribution(context); "
+                            f"score text with token_logprobs(sentences) instead")
+        if isinstance(history, str):
+            raise TypeError("history must be a sequence of tokens, e.g. 'the cat sat'.split()")
+        p = self.base.distribution(context)
+        ids = self.vocab.encode(list(history)[-self.size:])
+        if len(ids) == 0:
+            return p
+        w = self._decay_weights()[: len(ids)][::-1]
+        cache = np.bincount(ids, weights=w, minlength=len(p)) / w.sum()
+        out = (1 - self.lam - self.lam_sem) * p + self.lam * cache
+        if self.related is not None:
+            sem = np.zeros(len(p))
+            for i, wt in zip(ids, w):
+                nb, val = self.related.neighbours(int(i))
+                sem[nb] += wt * val
+            out = out + (self.lam_sem * sem / sem.sum() if sem.sum() > 0 else self.lam_sem * p)
+        return out

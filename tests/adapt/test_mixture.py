@@ -1,0 +1,105 @@
+"""Mixtures: EM, any language model as a component, one shared vocabulary, bad input."""
+
+import inspect
+
+import numpy as np
+import pytest
+
+from lmkit import NgramLM, UniformLM, Vocab
+from lmkit.adapt import MixtureLM, em_weights
+from lmkit.lm import LanguageModel
+from lmkit.metrics import perplexity
+from lmkit.text import stream
+
+TRAIN = [s.split() for s in ["the cat sat on the mat", "the dog sat on the cat",
+                             "a cat and a dog", "the mat is red"]] * 3
+HELD = [s.split() for s in ["the dog sat on the mat", "a red cat"]]
+
+
+class BagLM(LanguageModel):
+    """Not an n-gram model: an add-one unigram of the running text, whatever the history."""
+
+    def __init__(self, vocab, sentences):
+        self.vocab = vocab
+        c = np.bincount(stream(vocab, sentences), minlength=len(vocab)) + 1.0
+        c[vocab.bos_id] = 0.0
+        self.p = c / c.sum()
+
+    def token_logprobs(self, sentences):
+        return np.log(self.p[stream(self.vocab, sentences)])
+
+    def distribution(self, context=()):
+        return self.p.copy()
+
+    def logprob(self, word, context=()):
+        return float(np.log(self.p[self.vocab[word]]))
+
+
+def test_em_never_decreases_the_likelihood_and_mixture_beats_components():
+    rng = np.random.default_rng(0)
+    probs = rng.dirichlet(np.ones(3), size=200).T
+    lam, trace = em_weights(probs)
+    ll = [t[1] for t in trace]
+    assert np.all(np.diff(ll) >= -1e-12) and abs(lam.sum() - 1) < 1e-12
+    a, b = NgramLM(1, "witten-bell").fit(TRAIN[:4]), NgramLM(2, "kneser-ney").fit(TRAIN[4:])
+    mix = MixtureLM([a, b]).fit_weights(HELD)
+    # EM approaches the best weights from inside the simplex: never worse than the best model
+    assert mix.perplexity(HELD) <= min(a.perplexity(HELD), b.perplexity(HELD)) * (1 + 1e-4)
+    assert abs(mix.distribution(["the"]).sum() - 1) < 1e-12
+    want = mix.weights @ [np.exp(a.logprob("cat", ["the"])), np.exp(b.logprob("cat", ["the"]))]
+    assert np.exp(mix.logprob("cat", ["the"])) == pytest.approx(want)
+
+
+def test_mixture_of_models_that_are_not_ngrams():
+    lm = NgramLM(2, "kneser-ney").fit(TRAIN)
+    bag, uniform = BagLM(lm.vocab, TRAIN[:4]), UniformLM(lm.vocab)
+    mix = MixtureLM([lm, bag, uniform], [0.5, 0.3, 0.2])
+    lp = mix.token_logprobs(HELD)
+    want = np.log(0.5 * np.exp(lm.token_logprobs(HELD)) + 0.3 * bag.p[stream(lm.vocab, HELD)]
+                  + 0.2 / (len(lm.vocab) - 1))
+    assert np.allclose(lp, want)
+    assert mix.perplexity(HELD) == pytest.approx(perplexity(want))
+    assert mix.cross_entropy(HELD) == pytest.approx(-want.mean() / np.log(2))
+    fitted = MixtureLM([bag, lm]).fit_weights(HELD)
+    assert fitted.perplexity(HELD) <= min(bag.perplexity(HELD), lm.perplexity(HELD)) * (1 + 1e-4)
+    p = fitted.distribution(["<s>", "the"])
+    assert abs(p.sum() - 1) < 1e-12
+    assert np.allclose(p, fitted.weights[0] * bag.p + fitted.weights[1] * lm.distribution(["<s>", "the"]))
+    assert fitted.logprob("cat", ["<s>", "the"]) == pytest.approx(np.log(p[lm.vocab["cat"]]))
+    nested = MixtureLM([fitted, uniform], [0.9, 0.1])  # a mixture is a language model too
+    assert np.allclose(np.exp(nested.token_logprobs(HELD)),
+                       0.9 * np.exp(fitted.token_logprobs(HELD)) + 0.1 / (len(lm.vocab) - 1))
+
+
+def test_logprob_and_distribution_follow_ngramlm():
+    for name in ("logprob", "distribution"):
+        assert (list(inspect.signature(getattr(MixtureLM, name)).parameters)
+                == list(inspect.signature(getattr(NgramLM, name)).parameters))
+
+
+def test_components_must_share_one_vocabulary():
+    a = NgramLM(2, "kneser-ney").fit(TRAIN)
+    b = NgramLM(2, "kneser-ney").fit(HELD)  # its own, smaller vocabulary
+    with pytest.raises(ValueError, match="share one vocabulary.*model 1 has"):
+        MixtureLM([a, b])
+    itos = list(a.vocab.itos)
+    itos[3], itos[4] = itos[4], itos[3]  # same size, two words swapped
+    c = NgramLM(2, "kneser-ney", vocab=Vocab.from_itos(itos)).fit(TRAIN)
+    with pytest.raises(ValueError, match=f"id 3 is {itos[3]!r}"):
+        MixtureLM([a, c])
+    same = NgramLM(1, vocab=Vocab.from_itos(a.vocab.itos)).fit(TRAIN)  # equal, not identical
+    assert MixtureLM([a, same]).vocab is a.vocab
+
+
+def test_bad_weights_and_empty_heldout():
+    lm = NgramLM(2, "kneser-ney").fit(TRAIN)
+    with pytest.raises(ValueError, match="sum to 1"):
+        MixtureLM([lm, lm], weights=[0.5, 0.6])
+    with pytest.raises(ValueError, match="need 2 weights"):
+        MixtureLM([lm, lm], weights=[1.0])
+    with pytest.raises(ValueError, match="held-out set is empty"):
+        MixtureLM([lm, lm]).fit_weights([])
+    with pytest.raises(ValueError, match="at least one model"):
+        MixtureLM([])
+    with pytest.raises(ValueError, match="no vocabulary yet"):
+        MixtureLM([lm, NgramLM(2)])
