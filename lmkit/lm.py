@@ -25,7 +25,7 @@ import numpy as np
 
 from . import metrics
 
-__all__ = ["LanguageModel"]
+__all__ = ["LanguageModel", "require_model"]
 
 
 class LanguageModel:
@@ -47,3 +47,14 @@ class LanguageModel:
     def perplexity(self, sentences: Sequence[Sequence[str]]) -> float:
         """Perplexity on ``sentences``; see ``lmkit.metrics.perplexity``."""
         return metrics.perplexity(self.token_logprobs(sentences))
+
+
+def require_model(model, role: str = "model") -> None:
+    """Raise a clear error unless ``model`` answers the scoring protocol: a ``token_logprobs``
+    method and a vocabulary (an unfitted ``NgramLM`` has none yet)."""
+    if not callable(getattr(model, "token_logprobs", None)):
+        raise TypeError(f"the {role} must be a language model with token_logprobs(sentences) "
+                        f"(see lmkit.lm.LanguageModel), got {type(model).__name__}")
+    if getattr(model, "vocab", None) is None:
+        raise ValueError(f"the {role} {type(model).__name__} has no vocabulary yet: "
+                         f"fit it first, e.g. model.fit(train_sentences)")

@@ -9,21 +9,10 @@ from typing import Sequence
 import numpy as np
 
 from ..interpolate import em_weights
-from ..lm import LanguageModel
+from ..lm import LanguageModel, require_model
 from ..text import check_sentences, stream
 
 __all__ = ["CacheLM", "RelatedWords"]
-
-
-def require_model(model, role: str = "model") -> None:
-    """Raise a clear error unless ``model`` answers the scoring protocol: a ``token_logprobs``
-    method and a vocabulary (an unfitted ``NgramLM`` has none yet)."""
-    if not callable(getattr(model, "token_logprobs", None)):
-        raise TypeError(f"the {role} must be a language model with token_logprobs(sentences) "
-                        f"(see lmkit.lm.LanguageModel), got {type(model).__name__}")
-    if getattr(model, "vocab", None) is None:
-        raise ValueError(f"the {role} {type(model).__name__} has no vocabulary yet: "
-                         f"fit it first, e.g. model.fit(train_sentences)")
 
 
 class RelatedWords:

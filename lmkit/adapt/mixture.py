@@ -7,9 +7,8 @@ from typing import Sequence
 import numpy as np
 
 from ..interpolate import em_weights
-from ..lm import LanguageModel
+from ..lm import LanguageModel, require_model
 from ..text import check_sentences
-from .cache import require_model
 
 __all__ = ["MixtureLM"]
 
