@@ -35,7 +35,7 @@ class BagLM(LanguageModel):
 
 
 def test_cache_probs_match_a_brute_force_window():
-    lm = NgramLM(2, "kneser-ney").fit(TRAIN)
+    lm = NgramLM(2, "kneser-ney", discount_fallback=True).fit(TRAIN)
     ids = stream(lm.vocab, TRAIN[:3])
     for decay in (0.0, 0.3):
         cache = CacheLM(lm, size=4, decay=decay)
@@ -51,7 +51,7 @@ def test_cache_probs_match_a_brute_force_window():
        st.floats(0, 1), st.booleans())
 @settings(max_examples=40, deadline=None)
 def test_cache_distribution_sums_to_one(history, context, size, decay, semantic):
-    lm = NgramLM(3, "modified-kneser-ney").fit(TRAIN)
+    lm = NgramLM(3, "modified-kneser-ney", discount_fallback=True).fit(TRAIN)
     rel = RelatedWords(stream(lm.vocab, TRAIN), len(lm.vocab), window=2, top=3, min_count=1) \
         if semantic else None
     cache = CacheLM(lm, size=size, decay=decay, lam=0.2, related=rel, lam_sem=0.1 if semantic else 0)
@@ -60,7 +60,7 @@ def test_cache_distribution_sums_to_one(history, context, size, decay, semantic)
 
 
 def test_cache_token_probabilities_agree_with_its_distribution():
-    lm = NgramLM(2, "kneser-ney").fit(TRAIN)
+    lm = NgramLM(2, "kneser-ney", discount_fallback=True).fit(TRAIN)
     cache = CacheLM(lm, size=5, decay=0.1).fit(HELD)
     lp = cache.token_logprobs(HELD[:1])
     sent = HELD[0] + ["</s>"]
@@ -72,7 +72,7 @@ def test_cache_token_probabilities_agree_with_its_distribution():
 
 
 def test_logprob_and_distribution_take_context_then_history():
-    lm = NgramLM(2, "kneser-ney").fit(TRAIN)
+    lm = NgramLM(2, "kneser-ney", discount_fallback=True).fit(TRAIN)
     cache = CacheLM(lm, size=5, lam=0.3)
     for method in (cache.logprob, cache.distribution):
         names = list(inspect.signature(method).parameters)
@@ -106,7 +106,7 @@ def test_cache_over_a_model_that_is_not_an_ngram():
 
 def test_cache_over_a_mixture_and_a_mixture_of_caches():
     a = NgramLM(1, "witten-bell").fit(TRAIN)
-    b = NgramLM(2, "kneser-ney", vocab=a.vocab).fit(TRAIN[4:])
+    b = NgramLM(2, "kneser-ney", vocab=a.vocab, discount_fallback=True).fit(TRAIN[4:])
     mix = MixtureLM([a, b], [0.4, 0.6])
     cache = CacheLM(mix, size=4, lam=0.2)
     p = cache.distribution(["<s>", "the"], ["red", "cat"])
@@ -122,13 +122,13 @@ def test_cache_over_a_mixture_and_a_mixture_of_caches():
     (dict(lam=0.7, lam_sem=0.4), "must be >= 0 and sum to < 1"),
 ])
 def test_cache_bad_parameters(kwargs, match):
-    lm = NgramLM(2, "kneser-ney").fit(TRAIN)
+    lm = NgramLM(2, "kneser-ney", discount_fallback=True).fit(TRAIN)
     with pytest.raises(ValueError, match=match):
         CacheLM(lm, **kwargs)
 
 
 def test_cache_bad_base_related_and_heldout():
-    lm = NgramLM(2, "kneser-ney").fit(TRAIN)
+    lm = NgramLM(2, "kneser-ney", discount_fallback=True).fit(TRAIN)
     with pytest.raises(ValueError, match="held-out set is empty"):
         CacheLM(lm).fit([])
     with pytest.raises(ValueError, match="no vocabulary yet: fit it first"):

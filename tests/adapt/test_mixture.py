@@ -41,7 +41,8 @@ def test_em_never_decreases_the_likelihood_and_mixture_beats_components():
     lam, trace = em_weights(probs)
     ll = [t[1] for t in trace]
     assert np.all(np.diff(ll) >= -1e-12) and abs(lam.sum() - 1) < 1e-12
-    a, b = NgramLM(1, "witten-bell").fit(TRAIN[:4]), NgramLM(2, "kneser-ney").fit(TRAIN[4:])
+    a = NgramLM(1, "witten-bell").fit(TRAIN[:4])
+    b = NgramLM(2, "kneser-ney", discount_fallback=True).fit(TRAIN[4:])
     mix = MixtureLM([a, b]).fit_weights(HELD)
     # EM approaches the best weights from inside the simplex: never worse than the best model
     assert mix.perplexity(HELD) <= min(a.perplexity(HELD), b.perplexity(HELD)) * (1 + 1e-4)
@@ -51,7 +52,7 @@ def test_em_never_decreases_the_likelihood_and_mixture_beats_components():
 
 
 def test_mixture_of_models_that_are_not_ngrams():
-    lm = NgramLM(2, "kneser-ney").fit(TRAIN)
+    lm = NgramLM(2, "kneser-ney", discount_fallback=True).fit(TRAIN)
     bag, uniform = BagLM(lm.vocab, TRAIN[:4]), UniformLM(lm.vocab)
     mix = MixtureLM([lm, bag, uniform], [0.5, 0.3, 0.2])
     lp = mix.token_logprobs(HELD)
@@ -78,13 +79,13 @@ def test_logprob_and_distribution_follow_ngramlm():
 
 
 def test_components_must_share_one_vocabulary():
-    a = NgramLM(2, "kneser-ney").fit(TRAIN)
-    b = NgramLM(2, "kneser-ney").fit(HELD)  # its own, smaller vocabulary
+    a = NgramLM(2, "kneser-ney", discount_fallback=True).fit(TRAIN)
+    b = NgramLM(2, "kneser-ney", discount_fallback=True).fit(HELD)  # its own, smaller vocabulary
     with pytest.raises(ValueError, match="share one vocabulary.*model 1 has"):
         MixtureLM([a, b])
     itos = list(a.vocab.itos)
     itos[3], itos[4] = itos[4], itos[3]  # same size, two words swapped
-    c = NgramLM(2, "kneser-ney", vocab=Vocab.from_itos(itos)).fit(TRAIN)
+    c = NgramLM(2, "kneser-ney", vocab=Vocab.from_itos(itos), discount_fallback=True).fit(TRAIN)
     with pytest.raises(ValueError, match=f"id 3 is {itos[3]!r}"):
         MixtureLM([a, c])
     same = NgramLM(1, vocab=Vocab.from_itos(a.vocab.itos)).fit(TRAIN)  # equal, not identical
@@ -92,7 +93,7 @@ def test_components_must_share_one_vocabulary():
 
 
 def test_bad_weights_and_empty_heldout():
-    lm = NgramLM(2, "kneser-ney").fit(TRAIN)
+    lm = NgramLM(2, "kneser-ney", discount_fallback=True).fit(TRAIN)
     with pytest.raises(ValueError, match="sum to 1"):
         MixtureLM([lm, lm], weights=[0.5, 0.6])
     with pytest.raises(ValueError, match="need 2 weights"):

@@ -1,4 +1,5 @@
-"""n-gram counts and the MLE model against brute force; laws; the worked example; bad input."""
+"""NgramLM: the MLE model against brute force, laws, the worked example, the public accessors
+to its counts, and bad input."""
 
 import math
 from collections import Counter
@@ -8,8 +9,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from lmkit import NgramLM, UniformLM, Vocab
-from lmkit.ngram import SMOOTHING, length_mass, pad_sentences
+from lmkit import LanguageModel, NgramLM, UniformLM, Vocab
+from lmkit.ngram import SMOOTHING
 
 corpora = st.lists(st.lists(st.sampled_from("abcde"), min_size=0, max_size=9), min_size=1, max_size=12) \
     .filter(lambda c: any(c))
@@ -28,26 +29,6 @@ def brute_counts(corpus, k):
             if gram != ("<s>",):
                 out[gram] += 1
     return out
-
-
-def lmkit_counts(lm, k):
-    """Decode the trie back into {gram: count}."""
-    itos, V = lm.vocab.itos, len(lm.vocab)
-    grams = {1: [(w,) for w in itos]}
-    for j in range(2, k + 1):
-        keys = lm.counts.keys[j]
-        grams[j] = [grams[j - 1][h] + (itos[w],) for h, w in zip(keys // V, keys % V)]
-    if k == 1:
-        return Counter({g: int(c) for g, c in zip(grams[1], lm.counts.counts[1]) if c})
-    return Counter({g: int(c) for g, c in zip(grams[k], lm.counts.counts[k])})
-
-
-@given(corpora, st.integers(1, 4))
-@settings(max_examples=60, deadline=None)
-def test_counts_match_brute_force(corpus, order):
-    lm = NgramLM(order).fit(corpus)
-    for k in range(1, order + 1):
-        assert lmkit_counts(lm, k) == brute_counts(corpus, k)
 
 
 def brute_mle(corpus, order, word, history):
@@ -103,6 +84,13 @@ def test_uniform_perplexity_is_the_vocabulary_size(n_words, test):
     assert abs(pp - (n_words + 2)) < 1e-9 * n_words  # the words, </s> and <unk>; never <s>
 
 
+def test_both_models_answer_the_one_scoring_protocol():
+    for cls in (NgramLM, UniformLM):
+        assert issubclass(cls, LanguageModel)
+        for name in ("perplexity", "cross_entropy", "sentence_logprob"):
+            assert name not in vars(cls), f"{cls.__name__} redefines {name}: inherit it"
+
+
 def test_context_is_cut_at_sentence_start_and_to_order_minus_one():
     lm = NgramLM(3).fit([["a", "b", "c"], ["b", "b", "d"]])
     assert lm.prob("c", ["<s>", "a", "b"]) == 1.0
@@ -139,20 +127,59 @@ def test_generation_is_seeded_and_stays_on_seen_ngrams():
     assert len({tuple(s) for s in samples}) > 1
 
 
-def test_length_mass_sums_to_one():
-    lm = NgramLM(2).fit([s.split() for s in ["a b", "b a a", "a"]])
-    assert abs(length_mass(lm, 200).sum() - 1) < 1e-12
-    with pytest.raises(ValueError, match="unigram or bigram"):
-        length_mass(NgramLM(3).fit([["a"]]), 5)
+# ---------------------------------------------------------------- the public accessors
 
 
-def test_vectorised_counting_is_fast_enough_on_corpus_sized_data():
-    rng = np.random.default_rng(0)
-    words = [f"w{i}" for i in rng.zipf(1.3, 300_000) % 5000]
-    sents = [words[i:i + 20] for i in range(0, len(words), 20)]
-    lm = NgramLM(5).fit(sents)
-    tokens, pos = pad_sentences(lm.vocab, sents)
-    assert lm.counts.counts[1].sum() == (pos >= 1).sum() == 300_000 + len(sents)
+@given(corpora, st.integers(1, 4), corpora)
+@settings(max_examples=40, deadline=None)
+def test_accessors_match_brute_force_counts(corpus, order, test):
+    lm = NgramLM(order).fit(corpus)
+    assert lm.num_tokens == sum(len(s) + 1 for s in corpus)
+    for k in range(1, order + 1):
+        grams = brute_counts(corpus, k)
+        assert all(lm.count(g) == c for g, c in grams.items())
+        assert sorted(lm.counts_of_order(k)) == sorted(grams.values())  # nothing else was seen
+        if k < order:
+            follow = brute_counts(corpus, k + 1)
+            for h in grams:
+                after = {g[-1]: c for g, c in follow.items() if g[:-1] == h}
+                assert lm.history_count(h) == sum(after.values())
+                nxt = lm.next_counts(h)
+                assert {lm.vocab.itos[w]: int(nxt[w]) for w in np.flatnonzero(nxt)} == after
+                before = {g[0] for g in follow if g[1:] == h}
+                assert lm.continuation_count(h) == (grams[h] if h[0] == "<s>" else len(before))
+    assert lm.history_count([]) == lm.num_tokens
+    # every predicted test token, with the count of the n-gram the model reads for it
+    want = [brute_counts(corpus, min(j + 1, order))[tuple(s[max(0, j - order + 1):j + 1])]
+            for s in ([t if t in lm.vocab else "<unk>" for t in padded(x)] for x in test)
+            for j in range(1, len(s))]
+    assert lm.training_counts(test).tolist() == want
+
+
+def test_accessors_on_the_notes_corpus_and_their_bad_input():
+    corpus = [s.split() for s in ["BROWN READ HOLY BIBLE", "MARK READ A TEXT BOOK", "HE READ A BOOK BY DAVID"]]
+    lm = NgramLM(2).fit(corpus)
+    assert (lm.count(["READ"]), lm.count(["READ", "A"]), lm.count(["A", "READ"])) == (3, 2, 0)
+    assert (lm.count(["<s>"]), lm.count(["<s>", "HE"]), lm.count(["NEVER-SEEN"])) == (0, 1, 0)
+    assert lm.history_count(["READ"]) == 3 and lm.history_count(["<s>"]) == 3 and lm.num_tokens == 18
+    assert lm.continuation_count(["READ"]) == 3 and lm.continuation_count(["BOOK"]) == 2
+    assert lm.next_counts(["READ"])[lm.vocab["A"]] == 2 and lm.next_counts(["READ"]).sum() == 3
+    assert len(lm.counts_of_order(2)) == 17 and lm.counts_of_order(1).sum() == 18
+    assert lm.parameters == {}
+    with pytest.raises(ValueError, match="at most 2"):
+        lm.count(["A", "BOOK", "BY"])
+    with pytest.raises(ValueError, match="at most 1"):
+        lm.history_count(["A", "BOOK"])
+    with pytest.raises(TypeError, match="not a string"):
+        lm.count("READ A")
+    with pytest.raises(ValueError, match="empty"):
+        lm.count([])
+    with pytest.raises(ValueError, match="order from 1 to 2"):
+        lm.counts_of_order(3)
+    with pytest.raises(ValueError, match="not fitted"):
+        NgramLM(2).count(["a"])
+    internals = {"model", "counts", "params"}
+    assert not internals & set(vars(lm)), "the counts and the method are private: use the accessors"
 
 
 # ---------------------------------------------------------------- bad input
@@ -168,6 +195,15 @@ def test_unknown_smoothing_lists_the_known_ones():
     with pytest.raises(ValueError, match="unknown smoothing 'magic'.*mle"):
         NgramLM(2, smoothing="magic")
     assert "mle" in SMOOTHING
+
+
+def test_unknown_options_are_refused_before_fitting():
+    with pytest.raises(TypeError, match="'add-one' has no option 'delta'; its options are: none"):
+        NgramLM(2, "add-one", delta=0.5)
+    with pytest.raises(TypeError, match="'katz' has no option 'discount'; its options are: k"):
+        NgramLM(2, "katz", discount=0.5)
+    with pytest.raises(ValueError, match="discount_fallback must be True or False"):
+        NgramLM(2, "katz", discount_fallback="yes")
 
 
 @pytest.mark.parametrize("corpus", [[], [[]], [[], []]])

@@ -1,0 +1,74 @@
+"""The experiments of chapters 1 and 2, built on ``NgramLM``'s public interface: the mass of
+each sentence length, learning curves of every method, and bits by training count."""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+
+from ..text import BOS, Vocab
+from .model import NgramLM
+
+__all__ = ["bits_by_count", "learning_curves", "length_mass"]
+
+
+def length_mass(model: NgramLM, max_len: int) -> np.ndarray:
+    """``mass[l]`` = total probability of all sentences of exactly l words, l = 0..max_len.
+
+    Exact dynamic programming over the bigram's transition matrix (orders 1 and 2 only),
+    so that the sum over all strings up to length L can be seen to approach 1.
+    """
+    if model.order > 2:
+        raise ValueError("length_mass needs a unigram or bigram model (the state is one word)")
+    start = model.distribution([BOS])  # raises if the model is not fitted
+    V, eos = len(model.vocab), model.vocab.eos_id
+    # T[a, b] = p(b | a) for every history a; row <s> is the start distribution
+    T = np.stack([start if a == model.vocab.bos_id else model.distribution([model.vocab.itos[a]])
+                  for a in range(V)])
+    state = np.zeros(V)
+    state[model.vocab.bos_id] = 1.0  # probability of being at each last word, not yet ended
+    mass = np.zeros(max_len + 1)
+    for length in range(max_len + 1):
+        mass[length] = state @ T[:, eos]
+        nxt = state @ T
+        nxt[eos] = 0.0
+        state = nxt
+    return mass
+
+
+def learning_curves(methods: Sequence[str], orders: Sequence[int], train: Sequence[Sequence[str]],
+                    test: Sequence[Sequence[str]], sizes: Sequence[int],
+                    heldout: Sequence[Sequence[str]] | None = None, vocab: Vocab | None = None,
+                    discount_fallback: bool = False,
+                    progress: bool = True) -> dict[tuple[str, int], np.ndarray]:
+    """Test cross-entropy (bits per token) of every method and order, trained on the first
+    ``n`` sentences of ``train`` for each n in ``sizes``, as in Chen and Goodman's comparison.
+
+    The vocabulary is fixed (the full training set's, unless given), so that every point
+    predicts the same outcomes.  Methods that tune parameters use ``heldout``;
+    ``discount_fallback`` goes to every model (see ``NgramLM``).  Church-Gale is skipped for
+    orders other than 2.
+    """
+    from tqdm.auto import tqdm
+
+    vocab = vocab or Vocab(train)
+    jobs = [(m, n) for n in orders for m in methods if not (m == "church-gale" and n != 2)]
+    out = {job: np.empty(len(sizes)) for job in jobs}
+    bar = tqdm(total=len(jobs) * len(sizes), desc="fitting", disable=not progress)
+    for i, size in enumerate(sizes):
+        for method, n in jobs:
+            lm = NgramLM(n, smoothing=method, vocab=vocab, discount_fallback=discount_fallback)
+            out[method, n][i] = lm.fit(train[:size], heldout=heldout).cross_entropy(test)
+            bar.update()
+    bar.close()
+    return out
+
+
+def bits_by_count(model: NgramLM, test: Sequence[Sequence[str]], max_count: int = 5) -> dict[int, tuple[int, float]]:
+    """Test tokens grouped by how often their full n-gram occurred in training
+    (0, 1, ..., ``max_count`` or more): ``{count: (tokens, mean bits per token)}``."""
+    count = np.minimum(model.training_counts(test), max_count)
+    bits = -model.token_logprobs(test) / math.log(2)
+    return {int(c): (int((count == c).sum()), float(bits[count == c].mean())) for c in np.unique(count)}

@@ -1,0 +1,64 @@
+"""NgramCounts, the trie of sorted arrays, against brute-force counting."""
+
+from collections import Counter
+
+import numpy as np
+from hypothesis import given, settings, strategies as st
+
+from lmkit import NgramLM
+from lmkit.ngram import NgramCounts
+from lmkit.text import Vocab, pad_sentences
+
+corpora = st.lists(st.lists(st.sampled_from("abcde"), min_size=0, max_size=9), min_size=1, max_size=12) \
+    .filter(lambda c: any(c))
+
+
+def padded(sent):
+    return ["<s>"] + list(sent) + ["</s>"]
+
+
+def brute_counts(corpus, k):
+    """Every window of k tokens inside one padded sentence (a lone <s> is not an event)."""
+    out = Counter()
+    for s in map(padded, corpus):
+        for i in range(len(s) - k + 1):
+            gram = tuple(s[i:i + k])
+            if gram != ("<s>",):
+                out[gram] += 1
+    return out
+
+
+def trie_counts(counts: NgramCounts, vocab: Vocab, k: int) -> Counter:
+    """Decode the trie back into {gram: count}."""
+    itos, V = vocab.itos, len(vocab)
+    grams = {1: [(w,) for w in itos]}
+    for j in range(2, k + 1):
+        keys = counts.keys[j]
+        grams[j] = [grams[j - 1][h] + (itos[w],) for h, w in zip(keys // V, keys % V)]
+    if k == 1:
+        return Counter({g: int(c) for g, c in zip(grams[1], counts.counts[1]) if c})
+    return Counter({g: int(c) for g, c in zip(grams[k], counts.counts[k])})
+
+
+@given(corpora, st.integers(1, 4))
+@settings(max_examples=60, deadline=None)
+def test_counts_match_brute_force(corpus, order):
+    vocab = Vocab(corpus)
+    counts = NgramCounts(*pad_sentences(vocab, corpus), order, len(vocab))
+    for k in range(1, order + 1):
+        assert trie_counts(counts, vocab, k) == brute_counts(corpus, k)
+        if k < order:  # c(h) is what followed h; N1+(h .) how many distinct words did
+            follow = Counter(g[:-1] for g in brute_counts(corpus, k + 1).elements())
+            types = Counter(g[:-1] for g in brute_counts(corpus, k + 1))
+            for h, c in follow.items():
+                node = counts.node(vocab.encode(h))
+                assert counts.context_total[k][node] == c and counts.context_types[k][node] == types[h]
+
+
+def test_vectorised_counting_is_fast_enough_on_corpus_sized_data():
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in rng.zipf(1.3, 300_000) % 5000]
+    sents = [words[i:i + 20] for i in range(0, len(words), 20)]
+    lm = NgramLM(5).fit(sents)
+    tokens, pos = pad_sentences(lm.vocab, sents)
+    assert lm.num_tokens == (pos >= 1).sum() == 300_000 + len(sents)

@@ -1,0 +1,34 @@
+"""Chapter 1 and 2's experiments against direct computations."""
+
+import pytest
+
+from lmkit import NgramLM
+from lmkit.ngram import bits_by_count, learning_curves, length_mass
+
+
+def test_length_mass_sums_to_one():
+    lm = NgramLM(2).fit([s.split() for s in ["a b", "b a a", "a"]])
+    assert abs(length_mass(lm, 200).sum() - 1) < 1e-12
+    with pytest.raises(ValueError, match="unigram or bigram"):
+        length_mass(NgramLM(3).fit([["a"]]), 5)
+    with pytest.raises(ValueError, match="not fitted"):
+        length_mass(NgramLM(2), 5)
+
+
+def test_learning_curves_and_bits_by_count_agree_with_direct_fits():
+    train = [list("abcab"), list("bca"), list("aab"), list("cba")] * 5
+    test = [list("abc"), list("ccb")]
+    with pytest.raises(ValueError, match="kneser-ney: the order-.* discounts are out of range"):
+        learning_curves(["kneser-ney"], (3,), train, test, [4], progress=False)
+    res = learning_curves(["kneser-ney", "church-gale"], (2, 3), train, test, [4, 20], progress=False,
+                          discount_fallback=True)
+    assert set(res) == {("kneser-ney", 2), ("kneser-ney", 3), ("church-gale", 2)}
+    vocab = NgramLM(2).fit(train).vocab
+    direct = NgramLM(3, "kneser-ney", vocab=vocab, discount_fallback=True).fit(train[:4]).cross_entropy(test)
+    assert res["kneser-ney", 3][0] == pytest.approx(direct)
+    lm = NgramLM(3, "kneser-ney", discount_fallback=True).fit(train)
+    by = bits_by_count(lm, test, max_count=2)
+    n_tokens = sum(len(s) + 1 for s in test)
+    assert sum(n for n, _ in by.values()) == n_tokens
+    mean = sum(n * b for n, b in by.values()) / n_tokens
+    assert mean == pytest.approx(lm.cross_entropy(test))
