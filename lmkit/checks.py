@@ -1,0 +1,46 @@
+"""Argument checks shared by every module: one wording for every bad number.
+
+Each check returns the value as a plain Python ``int`` or ``float`` (numpy scalars are
+welcome; ``True``/``False`` are not numbers here), or raises ``ValueError``/``TypeError``
+naming the argument, what it must be, and what it got.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+__all__ = ["check_int", "check_real"]
+
+
+def check_int(name: str, value, low: int | None = None, high: int | None = None) -> int:
+    """``value`` as an int in [low, high] (either bound optional)."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    value = int(value)
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValueError(f"{name} must be an integer in {_range(low, high, True, True)}, "
+                         f"got {value}")
+    return value
+
+
+def check_real(name: str, value, low: float | None = None, high: float | None = None,
+               low_open: bool = False, high_open: bool = False) -> float:
+    """``value`` as a finite float in the interval given by ``low``/``high`` (closed unless
+    ``low_open``/``high_open``)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    bad = not math.isfinite(value)
+    bad |= low is not None and (value <= low if low_open else value < low)
+    bad |= high is not None and (value >= high if high_open else value > high)
+    if bad:
+        raise ValueError(f"{name} must be a finite number in "
+                         f"{_range(low, high, not low_open, not high_open)}, got {value}")
+    return value
+
+
+def _range(low, high, low_closed: bool, high_closed: bool) -> str:
+    lo = "(-inf" if low is None else ("[" if low_closed else "(") + f"{low:g}"
+    hi = "inf)" if high is None else f"{high:g}" + ("]" if high_closed else ")")
+    return f"{lo}, {hi}"
