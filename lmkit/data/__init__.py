@@ -12,9 +12,9 @@ from .corpora import (PTB, load_novel_sentences, load_novels, load_poems, load_p
                       load_wikitext2, ptb_lm)
 from .evalsets import load_analogies, load_men, load_simlex999, load_wordsim353
 from .registry import CORPORA, Corpus, DataFile
-from .store import ChecksumError, CorpusNotFoundError, cache_dir, fetch, read_member, read_members
+from .store import CacheNotWritableError, ChecksumError, CorpusNotFoundError, cache_dir, fetch, read_member, read_members
 
-__all__ = ["CORPORA", "PTB", "ChecksumError", "Corpus", "CorpusNotFoundError", "DataFile",
+__all__ = ["CORPORA", "PTB", "CacheNotWritableError", "ChecksumError", "Corpus", "CorpusNotFoundError", "DataFile",
            "cache_dir", "describe", "fetch", "load_analogies", "load_men", "load_novel_sentences",
            "load_novels", "load_poems", "load_ptb", "load_simlex999", "load_text",
            "load_wikitext2", "load_wordsim353", "ptb_lm", "read_member", "read_members"]

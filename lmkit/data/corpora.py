@@ -102,10 +102,25 @@ def load_novel_sentences(max_novels: int | None = None, vocab_size: int | None =
     and the others become ``<unk>`` (``vocab_size=None`` keeps every word).  ``novels`` may
     pass the texts already read by ``load_novels``.
     """
+    from ..checks import check_int, check_real
     from ..text import Vocab, replace_rare, split_sentences, word_tokenize
 
-    if not 0 < split[0] < split[0] + split[1] < 1:
-        raise ValueError(f"split must be (train, valid) fractions with train + valid < 1, got {split}")
+    if max_novels is not None:
+        check_int("max_novels", max_novels, 1)
+    if vocab_size is not None:
+        check_int("vocab_size", vocab_size, 4)
+    if isinstance(split, (str, bytes)) or len(split) != 2:
+        raise ValueError(f"split must be two fractions (train, valid), got {split!r}")
+    tr, va = (check_real(f"split[{i}]", x, 0, 1, True, True) for i, x in enumerate(split))
+    if not tr + va < 1:
+        raise ValueError(f"split must be (train, valid) fractions with train + valid < 1 "
+                         f"(the rest is the test set), got {split}")
+    if years is not None:
+        if isinstance(years, (str, bytes)) or len(years) != 2:
+            raise ValueError(f"years must be (first, last), got {years!r}")
+        first, last = (check_int("years", y) for y in years)
+        if first > last:
+            raise ValueError(f"years must be (first, last) with first <= last, got {years!r}")
     novels = novels if novels is not None else load_novels()
     names = sorted(n for n in novels
                    if years is None or years[0] <= int(n.rsplit("_", 1)[1]) <= years[1])[:max_novels]

@@ -17,11 +17,12 @@ is checked against the sha256 of its uncompressed content.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import lzma
 import os
-import shutil
 import tarfile
 import tempfile
+import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -30,7 +31,7 @@ from typing import Iterable
 
 from .registry import Corpus, DataFile, corpus as _corpus
 
-__all__ = ["ChecksumError", "CorpusNotFoundError", "cache_dir", "fetch", "read_member",
+__all__ = ["CacheNotWritableError", "ChecksumError", "CorpusNotFoundError", "cache_dir", "fetch", "read_member",
            "read_members"]
 
 
@@ -40,6 +41,10 @@ class ChecksumError(ValueError):
 
 class CorpusNotFoundError(FileNotFoundError):
     """A corpus is neither in ``LMKIT_DATA`` nor in the cache, and cannot be downloaded."""
+
+
+class CacheNotWritableError(CorpusNotFoundError):
+    """A corpus must be downloaded, but the cache folder cannot be written."""
 
 
 # --------------------------------------------------------------------------- locating
@@ -117,21 +122,52 @@ def fetch(name: str | Corpus, *, download: bool = True) -> dict[str, Path]:
     return out
 
 
+# Network limits: a download fails when no byte arrives for TIMEOUT seconds, or when one file
+# takes longer than DEADLINE seconds in all (a server that trickles bytes must not hang a build).
+DOWNLOAD_TIMEOUT = 60.0
+DOWNLOAD_DEADLINE = 1800.0
+
+
+def _offline_hint(corpus: Corpus, f: DataFile) -> str:
+    return (f"Offline, download it elsewhere and set LMKIT_DATA to the folder that holds "
+            f"{f.path} (LMKIT_DATA is now {os.environ.get('LMKIT_DATA') or 'not set'}).")
+
+
+def _receive(url: str, out) -> None:
+    """Copy the body at ``url`` into ``out`` within the timeout and the overall deadline."""
+    deadline = time.monotonic() + DOWNLOAD_DEADLINE
+    with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as resp:
+        while True:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the transfer took longer than {DOWNLOAD_DEADLINE:g} s")
+            block = resp.read1(1 << 16)  # what has arrived, so the deadline is checked often
+            if not block:
+                break
+            out.write(block)
+        if getattr(resp, "length", None):  # the server closed before Content-Length bytes
+            raise http.client.IncompleteRead(b"", resp.length)
+
+
 def _download(corpus: Corpus, f: DataFile, dest: Path) -> None:
     """Download ``f.url`` to ``dest``: temporary file, verify, then atomic rename."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    except OSError as err:
+        raise CacheNotWritableError(
+            f"corpus {corpus.name!r} must be downloaded, but the cache {cache_dir()} cannot be "
+            f"written ({err}). Set LMKIT_CACHE to a writable folder, or LMKIT_DATA to a folder "
+            f"that holds {f.path}.") from err
     tmp = Path(tmp_name)
     try:
         try:
-            with os.fdopen(fd, "wb") as out, urllib.request.urlopen(f.url, timeout=60) as resp:
-                shutil.copyfileobj(resp, out)
-        except (urllib.error.URLError, OSError) as err:
+            with os.fdopen(fd, "wb") as out:
+                _receive(f.url, out)
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as err:
             raise CorpusNotFoundError(
-                f"corpus {corpus.name!r} is not in LMKIT_DATA="
-                f"{os.environ.get('LMKIT_DATA') or '(not set)'} nor in the cache {cache_dir()}, "
-                f"and downloading {f.url} failed ({err}). Offline, download it elsewhere and "
-                f"set LMKIT_DATA to the folder that holds {f.path}.") from err
+                f"corpus {corpus.name!r} is not in LMKIT_DATA nor in the cache {cache_dir()}, "
+                f"and downloading {f.url} failed ({type(err).__name__}: {err}). "
+                f"{_offline_hint(corpus, f)}") from err
         try:
             _check_file(tmp, f.sha256)
             for member in f.members:  # every member's content, too
@@ -158,30 +194,39 @@ def _verify_bytes(data: bytes, want: str, what: str) -> bytes:
 
 def _read_from(path: Path, f: DataFile, member: str) -> bytes:
     inner, sha = f.members[member]
-    if f.kind == "plain":
-        data = path.read_bytes()
-    elif f.kind == "xz":
-        with lzma.open(path) as fh:
-            data = fh.read()
-    elif f.kind == "zip":
-        with zipfile.ZipFile(path) as zf:
-            data = zf.read(inner)
-    else:  # tar.xz
-        with tarfile.open(path) as tf:
-            data = tf.extractfile(inner).read()
+    try:
+        if f.kind == "plain":
+            data = path.read_bytes()
+        elif f.kind == "xz":
+            with lzma.open(path) as fh:
+                data = fh.read()
+        elif f.kind == "zip":
+            with zipfile.ZipFile(path) as zf:
+                data = zf.read(inner)
+        else:  # tar.xz
+            with tarfile.open(path) as tf:
+                fh = tf.extractfile(inner)
+                if fh is None:
+                    raise KeyError(inner)
+                data = fh.read()
+    except (zipfile.BadZipFile, tarfile.TarError, lzma.LZMAError, EOFError, KeyError) as err:
+        what = f"has no member {inner!r}" if isinstance(err, KeyError) else \
+            f"is not a valid {f.kind} file ({type(err).__name__}: {err})"
+        raise ChecksumError(f"{path} {what}: it is corrupt, truncated, or not the file the "
+                            f"registry expects (an error page?). Delete it and fetch it "
+                            f"again.") from None
     return _verify_bytes(data, sha, f"{member} (in {path})")
 
 
 def read_member(name: str | Corpus, member: str) -> bytes:
     """The verified bytes of one text of a corpus, e.g. ``read_member("ptb", "ptb.test.txt")``."""
     corpus = _corpus(name)
+    if member not in corpus.members:  # before any download
+        raise KeyError(f"corpus {corpus.name!r} has no member {member!r}; it has: "
+                       f"{', '.join(corpus.members[:8])}{' ...' if len(corpus.members) > 8 else ''}")
     paths = fetch(corpus)
-    for form in corpus.forms:
-        for f in form:
-            if f.path in paths and member in f.members:
-                return _read_from(paths[f.path], f, member)
-    raise KeyError(f"corpus {corpus.name!r} has no member {member!r}; "
-                   f"it has: {', '.join(corpus.members[:8])}{' ...' if len(corpus.members) > 8 else ''}")
+    f = next(f for form in corpus.forms for f in form if f.path in paths and member in f.members)
+    return _read_from(paths[f.path], f, member)
 
 
 def read_members(name: str | Corpus, members: Iterable[str] | None = None) -> dict[str, bytes]:
@@ -200,12 +245,21 @@ def read_members(name: str | Corpus, members: Iterable[str] | None = None) -> di
             todo = [m for m in f.members if m in wanted]
             if f.kind == "tar.xz" and todo:
                 inner = {f.members[m][0]: m for m in todo}
-                with tarfile.open(paths[f.path]) as tf:
-                    for info in tf:
-                        if info.name in inner:
-                            m = inner[info.name]
-                            out[m] = _verify_bytes(tf.extractfile(info).read(),
-                                                   f.members[m][1], f"{m} (in {paths[f.path]})")
+                try:
+                    with tarfile.open(paths[f.path]) as tf:
+                        for info in tf:
+                            if info.name in inner and info.isfile():
+                                m = inner.pop(info.name)
+                                out[m] = _verify_bytes(tf.extractfile(info).read(), f.members[m][1],
+                                                       f"{m} (in {paths[f.path]})")
+                except (tarfile.TarError, lzma.LZMAError, EOFError) as err:
+                    raise ChecksumError(f"{paths[f.path]} is not a valid tar.xz file "
+                                        f"({type(err).__name__}: {err}): it is corrupt or "
+                                        f"truncated. Delete it and fetch it again.") from None
+                if inner:
+                    raise ChecksumError(f"{paths[f.path]} has no member {sorted(inner)[0]!r}: it "
+                                        f"is not the archive the registry expects. Delete it "
+                                        f"and fetch it again.")
             else:
                 for m in todo:
                     out[m] = _read_from(paths[f.path], f, m)

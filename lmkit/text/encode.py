@@ -40,7 +40,9 @@ def pad_sentences(vocab: Vocab, sentences: Sequence[Sequence[str]]) -> tuple[np.
 
     Returns ``(tokens, pos)``: the ids of ``<s> w_1 ... w_m </s>`` for every sentence, one
     after the other, and each token's position in its padded sentence (0 for ``<s>``).
-    Tokens not in the vocabulary become ``<unk>``; a token that is not a string is an error.
+    Tokens not in the vocabulary become ``<unk>``; a token that is not a string is an error,
+    and so is a literal ``<s>`` or ``</s>`` inside a sentence (the boundaries are lmkit's to
+    add: a literal one would make every model's distribution improper).
     """
     sentences = check_sentences(sentences)
     if vocab.bos_id < 0 or vocab.eos_id < 0:
@@ -48,6 +50,12 @@ def pad_sentences(vocab: Vocab, sentences: Sequence[Sequence[str]]) -> tuple[np.
                          "specials, Vocab(sentences)")
     lens = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
     words = vocab.encode([t for s in sentences for t in s])
+    reserved = (words == vocab.bos_id) | (words == vocab.eos_id)
+    if reserved.any():
+        token = vocab.itos[int(words[np.argmax(reserved)])]
+        raise ValueError(f"a sentence contains the token {token!r}, which marks sentence "
+                         f"boundaries and is added by lmkit itself; remove it from the input "
+                         f"(or replace it, e.g. with '<unk>')")
     size = lens + 2
     starts = np.cumsum(size) - size
     tokens = np.empty(int(size.sum()), dtype=np.int64)

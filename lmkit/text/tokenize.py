@@ -34,6 +34,8 @@ def split_sentences(text: str) -> list[str]:
     A heuristic (it splits after "Mr." too), good enough to give raw novels the one
     sentence per line that n-gram models expect.
     """
+    if not isinstance(text, str):
+        raise TypeError(f"split_sentences takes a str, not {type(text).__name__}")
     paragraphs = (p.strip() for p in re.split(r"\n\s*\n", text))
     return [s.replace("\n", " ").strip()
             for p in paragraphs if p for s in _SENT_END.split(p) if s.strip()]

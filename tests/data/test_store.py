@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from lmkit import data
-from lmkit.data import store
 from lmkit.data import ChecksumError, Corpus, CorpusNotFoundError, DataFile
 
 from conftest import shared_data
@@ -137,19 +136,6 @@ def test_tampered_download_is_rejected_and_not_kept(isolated, server):
     with pytest.raises(ChecksumError, match="toy.*failed its checksum.*expected"):
         data.fetch(corpus)
     assert leftovers(cache) == [], "neither the bad file nor a temporary file may remain"
-
-
-def test_interrupted_download_leaves_no_partial_file(isolated, server, monkeypatch):
-    _, cache = isolated
-
-    def broken_copy(src, dst, *a, **k):
-        dst.write(src.read(5))
-        raise ConnectionResetError("connection lost mid-download")
-
-    monkeypatch.setattr(store.shutil, "copyfileobj", broken_copy)
-    with pytest.raises(CorpusNotFoundError, match="connection lost"):
-        data.fetch(toy_corpus(server.url + "/toy.txt"))
-    assert leftovers(cache) == []
 
 
 def test_offline_without_a_copy_names_corpus_url_and_lmkit_data(isolated):

@@ -56,3 +56,10 @@ def test_encode_is_vectorised_and_strict():
         v.encode([1, 2])
     with pytest.raises(TypeError, match="not one string"):
         v.encode("cat")
+
+
+@pytest.mark.parametrize("token", [BOS, EOS])
+def test_a_literal_sentence_boundary_is_refused(token):
+    v = Vocab(SENTS)
+    with pytest.raises(ValueError, match=f"contains the token '{token}'"):
+        stream(v, [["the", token, "cat"]])
