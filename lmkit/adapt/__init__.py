@@ -36,7 +36,8 @@ from .skipgram import SkipBigram
 from .topics import kmeans, split_articles, tfidf
 
 # names whose module needs torch, loaded on first access (PEP 562)
-_LAZY = {"MaxEntLM": "maxent", "maxent_features": "maxent", "select_triggers": "maxent"}
+_LAZY = {"MaxEntConfig": "maxent", "MaxEntLM": "maxent", "maxent_features": "maxent",
+         "select_triggers": "maxent"}
 
 __all__ = sorted(["CacheLM", "MixtureLM", "RelatedWords", "SkipBigram", "em_weights", "kmeans",
                   "load_domains", "split_articles", "tfidf", *_LAZY])
