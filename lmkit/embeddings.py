@@ -3,23 +3,64 @@ r"""Word vectors: from one-hot codes to distributed representations.
 Chapter 1 contrasts the two: a one-hot vector :math:`e_w \in \{0,1\}^{|V|}` makes every
 pair of different words orthogonal (cosine 0), so it says nothing about similarity; a
 distributed vector, here the counts of a word's neighbours, puts words used alike close
-together.  Later chapters learn dense vectors (word2vec, GloVe) and extend this module.
+together.  A neural language model learns dense vectors along the way (its input embeddings,
+``model.input_embeddings()``); ``nearest_neighbours`` reads any such matrix.  Later chapters
+learn dense vectors directly (word2vec, GloVe) and extend this module.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["context_vectors", "cosine", "one_hot"]
+from .checks import check_int
+
+__all__ = ["context_vectors", "cosine", "nearest_neighbours", "one_hot"]
+
+
+def _check_ids(ids, size: int, what: str = "ids", scalar_ok: bool = False) -> np.ndarray:
+    """``ids`` as a 1-d int64 array of ids in [0, size), or an error naming the problem and
+    the fix (lmkit's one check of id arrays: ``lmkit.adapt`` uses it too)."""
+    try:
+        arr = np.asarray(ids)
+    except ValueError as err:  # ragged
+        raise ValueError(f"{what} must be a 1-d sequence of integer ids: {err}") from None
+    if scalar_ok and arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.ndim != 1:
+        raise ValueError(f"{what} must be a 1-d sequence of integer ids, got shape {arr.shape}")
+    if arr.size == 0:
+        return arr.astype(np.int64)
+    if arr.dtype == bool or arr.dtype.kind not in "iu":
+        raise TypeError(f"{what} must be integer ids, got dtype {arr.dtype} (e.g. {arr[0]!r}); "
+                        f"encode tokens with vocab.encode(tokens) or lmkit.text.stream")
+    lo, hi = arr.min(), arr.max()
+    if lo < 0 or hi >= size:
+        raise ValueError(f"{what} must lie in [0, {size}) (the ids of a vocabulary of {size}), "
+                         f"got min {lo} and max {hi}; encode the text with the same vocabulary")
+    return arr.astype(np.int64, copy=False)
+
+
+def _check_vectors(name: str, x) -> np.ndarray:
+    try:
+        arr = np.asarray(x)
+    except ValueError as err:  # ragged
+        raise ValueError(f"{name} must be a vector or a matrix of equal-length rows: {err}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
+    arr = np.atleast_2d(arr.astype(float))
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be a vector or a matrix (one vector per row), got "
+                         f"{arr.ndim} dimensions")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} holds NaN or inf: cosine needs finite vectors")
+    return arr
 
 
 def one_hot(ids: np.ndarray | list[int], size: int) -> np.ndarray:
-    """Rows :math:`e_w` of the identity matrix: ``one_hot([2, 0], 4)`` is 2 x 4."""
-    ids = np.asarray(ids, dtype=np.int64)
-    if size < 1:
-        raise ValueError(f"size must be >= 1, got {size}")
-    if ids.size and (ids.min() < 0 or ids.max() >= size):
-        raise ValueError(f"ids must lie in [0, {size}), got min {ids.min()} and max {ids.max()}")
+    """Rows :math:`e_w` of the identity matrix: ``one_hot([2, 0], 4)`` is 2 x 4 (one id gives
+    one row)."""
+    size = check_int("size", size, low=1)
+    ids = _check_ids(ids, size, scalar_ok=True)
     out = np.zeros((ids.size, size))
     out[np.arange(ids.size), ids] = 1.0
     return out
@@ -28,7 +69,7 @@ def one_hot(ids: np.ndarray | list[int], size: int) -> np.ndarray:
 def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     r"""Cosine similarity :math:`\frac{a \cdot b}{\|a\|\,\|b\|}` between the rows of ``a`` and
     the rows of ``b`` (a matrix of shape ``len(a) x len(b)``); a zero row gives 0."""
-    a, b = np.atleast_2d(np.asarray(a, float)), np.atleast_2d(np.asarray(b, float))
+    a, b = _check_vectors("a", a), _check_vectors("b", b)
     if a.shape[1] != b.shape[1]:
         raise ValueError(f"vectors differ in length: {a.shape[1]} and {b.shape[1]}")
     na = np.linalg.norm(a, axis=1, keepdims=True)
@@ -39,24 +80,50 @@ def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def context_vectors(tokens: np.ndarray, targets: np.ndarray | list[int], size: int,
                     window: int = 2) -> np.ndarray:
     r"""Distributional vectors: row i counts how often each word occurs within ``window``
-    tokens of an occurrence of ``targets[i]`` in the id sequence ``tokens``.
+    tokens of an occurrence of ``targets[i]`` in the id sequence ``tokens`` (ids in
+    [0, size); a target given twice gets the same row twice).
 
     One vectorised pass per offset :math:`d \in [-window, window] \setminus \{0\}`.
     """
-    if window < 1:
-        raise ValueError(f"window must be >= 1, got {window}")
-    tokens = np.asarray(tokens, dtype=np.int64)
-    targets = np.asarray(targets, dtype=np.int64)
+    size = check_int("size", size, low=1)
+    window = check_int("window", window, low=1)
+    tokens = _check_ids(tokens, size, "tokens")
+    targets = _check_ids(targets, size, "targets")
+    distinct, row = np.unique(targets, return_inverse=True)
     row_of = np.full(size, -1, dtype=np.int64)
-    row_of[targets] = np.arange(len(targets))
-    out = np.zeros((len(targets), size))
+    row_of[distinct] = np.arange(len(distinct))
+    out = np.zeros((len(distinct), size))
     n = len(tokens)
-    for d in range(-window, window + 1):
-        if d == 0 or abs(d) >= n:
+    reach = min(window, n - 1)  # offsets past the text's length see nothing
+    for d in range(-reach, reach + 1):
+        if d == 0:
             continue
         centre = tokens[max(0, -d): n - max(0, d)]
         neighbour = tokens[max(0, d): n - max(0, -d)]
         rows = row_of[centre]
         keep = rows >= 0
         np.add.at(out, (rows[keep], neighbour[keep]), 1.0)
+    return out[row.reshape(-1)]
+
+
+def nearest_neighbours(emb, vocab, words, k: int = 5) -> dict[str, list[str]]:
+    """The ``k`` words whose embeddings (rows of ``emb``, a torch tensor or a numpy array, one
+    row per id of ``vocab``) have the highest cosine similarity to each word in ``words``,
+    the word itself and the special tokens left out: the byproduct the notes call the
+    matrix Q."""
+    import torch  # only here: the rest of this module is numpy
+
+    e = torch.as_tensor(emb).detach().float().cpu()
+    if e.dim() != 2 or len(e) != len(vocab):
+        raise ValueError(f"emb must have one row per word of the vocabulary ({len(vocab)}), "
+                         f"got shape {tuple(e.shape)}")
+    e = e / e.norm(dim=1, keepdim=True).clamp(min=1e-12)
+    out = {}
+    for w in words:
+        if w not in vocab:
+            raise KeyError(f"{w!r} is not in the vocabulary ({len(vocab)} words)")
+        sim = e @ e[vocab[w]]
+        sim[vocab[w]] = -2
+        sim[[vocab[t] for t in vocab.specials if t in vocab]] = -2
+        out[w] = vocab.decode(sim.topk(k).indices.tolist())
     return out

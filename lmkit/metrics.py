@@ -17,27 +17,32 @@ import numpy as np
 __all__ = ["cross_entropy", "perplexity"]
 
 
-def _logprobs(logprobs) -> np.ndarray:
+def _logprobs(logprobs, normalised: bool = True) -> np.ndarray:
     lp = np.asarray(logprobs, dtype=float)
     if lp.ndim != 1:
         raise ValueError(f"expected a 1-d array of token log-probabilities, got shape {lp.shape}")
     if len(lp) == 0:
         raise ValueError("cannot evaluate on an empty test set: it has no predicted tokens")
-    if np.isnan(lp).any() or (lp > 1e-9).any():
-        raise ValueError("token log-probabilities must be <= 0 and not NaN; "
-                         "is the model's output a proper distribution?")
+    if np.isnan(lp).any():
+        raise ValueError("a token log-probability is NaN: is the model's output a distribution?")
+    if normalised and (lp > 1e-9).any():
+        raise ValueError("token log-probabilities must be <= 0; is the model's output a proper "
+                         "distribution? (for raw scores of a self-normalised model, e.g. NCE's, "
+                         "pass normalised=False)")
     return lp
 
 
-def cross_entropy(logprobs, base: float = 2.0) -> float:
+def cross_entropy(logprobs, base: float = 2.0, normalised: bool = True) -> float:
     r"""Per-token cross-entropy :math:`-\frac{1}{N}\sum_i \log_b p(w_i \mid h_i)` of natural
     log-probabilities (bits for ``base=2``, nats for ``base=math.e``); infinite if any token
-    has probability 0."""
-    return float(-_logprobs(logprobs).mean() / math.log(base))
+    has probability 0.  ``normalised=False`` accepts scores above 0: the raw scores of a
+    self-normalised model, whose "perplexity" is only as good as its normalisation."""
+    return float(-_logprobs(logprobs, normalised).mean() / math.log(base))
 
 
-def perplexity(logprobs) -> float:
+def perplexity(logprobs, normalised: bool = True) -> float:
     r"""Perplexity :math:`\exp(-\frac{1}{N}\sum_i \ln p(w_i \mid h_i)) = 2^H` of natural
-    log-probabilities; infinite if any token has probability 0."""
+    log-probabilities; infinite if any token has probability 0 (``normalised``: see
+    ``cross_entropy``)."""
     with np.errstate(over="ignore"):
-        return float(np.exp(cross_entropy(logprobs, base=math.e)))
+        return float(np.exp(cross_entropy(logprobs, base=math.e, normalised=normalised)))

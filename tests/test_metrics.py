@@ -25,7 +25,7 @@ def test_a_zero_probability_gives_infinite_perplexity():
 
 
 @pytest.mark.parametrize("bad, fragment", [
-    ([], "empty test set"), ([[-1.0]], "1-d"), ([-1.0, np.nan], "not NaN"), ([0.5], "<= 0"),
+    ([], "empty test set"), ([[-1.0]], "1-d"), ([-1.0, np.nan], "is NaN"), ([0.5], "<= 0"),
 ])
 def test_bad_log_probabilities_are_refused(bad, fragment):
     with pytest.raises(ValueError, match=fragment):
@@ -49,3 +49,9 @@ def test_the_protocol_supplies_perplexity_cross_entropy_and_sentence_probability
     assert lm.perplexity(sents) == pytest.approx(4)
     assert lm.cross_entropy(sents) == pytest.approx(2)
     assert lm.sentence_logprob(["a"]) == pytest.approx(2 * -math.log(4))
+
+
+def test_raw_scores_of_a_self_normalised_model_need_the_flag():
+    with pytest.raises(ValueError, match="normalised=False"):
+        metrics.perplexity([0.2, -1.0])
+    assert metrics.perplexity([0.2, -1.0], normalised=False) == pytest.approx(math.exp(0.4))

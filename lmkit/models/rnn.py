@@ -1,0 +1,90 @@
+r"""Recurrent language models: an Elman RNN or an LSTM, whose state carries the whole history.
+
+:math:`h_t = \tanh(W C(w_{t-1}) + U h_{t-1} + b)` for the RNN; the LSTM adds gates that decide
+what the state keeps.  The model keeps no state itself: ``model(x, y, state=state)`` takes the
+state after the previous batch and returns the next one in ``.state`` (truncated
+back-propagation through time: the caller detaches it, see ``lmkit.train``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import nn
+
+from ..checks import check_int, check_real
+from .base import NeuralLM, OutputConfig
+
+__all__ = ["RNNConfig", "RNNLM"]
+
+
+@dataclass(frozen=True)
+class RNNConfig(OutputConfig):
+    """``RNNLM``: ``vocab_size`` words, embeddings of size ``dim``, ``layers`` recurrent layers
+    of ``hidden`` units (``cell`` ``"lstm"`` or ``"rnn"``), ``dropout`` on the embeddings, between
+    layers and on the output, and ``tie`` (input embeddings = output vectors: needs
+    ``dim == hidden`` and an output layer with one vector per word); the output layer's options
+    are keyword fields (``OutputConfig``)."""
+
+    vocab_size: int
+    dim: int
+    hidden: int
+    cell: str = "lstm"
+    layers: int = 1
+    dropout: float = 0.0
+    tie: bool = False
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_int("vocab_size", self.vocab_size, 1)
+        check_int("dim", self.dim, 1)
+        check_int("hidden", self.hidden, 1)
+        check_int("layers", self.layers, 1)
+        if self.cell not in ("rnn", "lstm"):
+            raise ValueError(f"cell must be 'rnn' or 'lstm', got {self.cell!r}")
+        check_real("dropout (a probability)", self.dropout, 0, 1, high_open=True)
+        if not isinstance(self.tie, bool):
+            raise TypeError(f"tie must be True or False, got {self.tie!r}")
+        if self.tie and (self.dim != self.hidden or self.output not in ("full", "importance", "nce")):
+            raise ValueError(f"tie=True needs dim == hidden and a full or sampled softmax output "
+                             f"(got dim={self.dim}, hidden={self.hidden}, output={self.output!r})")
+
+
+class RNNLM(NeuralLM):
+    r"""A recurrent LM (Elman RNN or LSTM): ``x`` is (B, T) and every position is predicted.
+
+    ``tie=True`` shares the input embeddings with the output vectors, :math:`u_w = C(w)`
+    (Press and Wolf; Inan et al.): a word is one vector, whether it is read or predicted.
+    """
+
+    config_class = RNNConfig
+    recurrent = True
+
+    def __init__(self, config: RNNConfig, *, counts=None, vocab=None) -> None:
+        super().__init__(config, vocab=vocab)
+        c = config
+        self.output = self._make_output(c.hidden, counts)  # first: the book's random start
+        self.emb = nn.Embedding(c.vocab_size, c.dim)
+        rnn = nn.LSTM if c.cell == "lstm" else nn.RNN
+        self.rnn = rnn(c.dim, c.hidden, num_layers=c.layers, batch_first=True,
+                       dropout=c.dropout if c.layers > 1 else 0.0)
+        self.drop = nn.Dropout(c.dropout)
+        if c.tie:
+            with torch.no_grad():
+                self.output.proj.weight.copy_(self.emb.weight * 0.1)
+            self.emb.weight = self.output.proj.weight
+
+    def features(self, x: torch.Tensor, state: Any = None) -> tuple[torch.Tensor, Any]:
+        """h (B x T x hidden) for the ids x (B x T), from ``state`` (None: the start of B new
+        texts), and the state after the last position (``(h, c)`` for an LSTM)."""
+        if x.dim() != 2:
+            raise ValueError(f"x must have shape (batch, time), got {tuple(x.shape)}")
+        if state is not None:
+            h0 = state[0] if isinstance(state, tuple) else state
+            if h0.shape[1] != x.shape[0]:
+                raise ValueError(f"the state is that of {h0.shape[1]} texts but x has "
+                                 f"{x.shape[0]} rows: pass state=None to start new texts")
+        out, state = self.rnn(self.drop(self.emb(x)), state)
+        return self.drop(out), state
