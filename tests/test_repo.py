@@ -49,7 +49,7 @@ def test_import_lmkit_is_cheap_and_torch_comes_only_with_a_neural_module():
     assert not _imports_torch("import lmkit\nlmkit.ngram.NgramLM\nlmkit.adapt.CacheLM\n"
                               "lmkit.data.CORPORA\nlmkit.text.Vocab\nlmkit.metrics.perplexity\n"
                               "lmkit.reference.PUBLISHED\nlmkit.interpolate.em_weights")
-    assert _imports_torch("import lmkit\nlmkit.models")
+    assert _imports_torch("import lmkit\nlmkit.models.RNNLM")
 
 
 def test_every_lmkit_file_is_readable_in_one_sitting():
@@ -57,3 +57,48 @@ def test_every_lmkit_file_is_readable_in_one_sitting():
     long = {str(p.relative_to(ROOT)): n for p in (ROOT / "lmkit").rglob("*.py")
             if (n := len(p.read_text("utf-8").splitlines())) > 450}
     assert not long, long
+
+
+def _code(nb) -> str:
+    return "\n".join("".join(c["source"]) for c in json.loads(nb.read_text("utf-8"))["cells"]
+                     if c["cell_type"] == "code")
+
+
+# Internals that notebooks once read and that public accessors replaced: a notebook that
+# reaches for one of them again locks lmkit's insides in place.
+RENAMED_INTERNALS = [
+    # n-gram models: the fitted method and the count tries (public accessors: lm.count,
+    # lm.history_count, lm.counts_of_order, lm.continuation_count, lm.parameters, ...)
+    r"\.model\b", r"\bcounts\.counts\b",
+    r"\.counts\.(child|continuation|context_total|context_types|keys|first|suffix)\b",
+    r"\.P\[", r"\.bow\[", r"\bkmax\b", r"\bdiscount_for\b", r"\bdiscounts_for\b",
+    r"\.discounts\(", r"\bcontext_total\b", r"\bcontext_types\b", r"\.child\(",
+    r"\.continuation\(", r"\.keys\[", r"\bcounts_at\b", r"\.r0\b", r"\.lambdas\b",
+    # adaptation: the skip-bigram's tables
+    r"\.(cnt|uni|D)\b",
+    # max-ent and training: the old fit loop and the time budget
+    r"\btoken_logprobs_ids\b", r"\btrigger_mask\b", r"\bseconds=", r"\bl2=",
+    # neural models: the old module, the stateful RNN, layer internals, unsafe loading
+    r"\bnnlm\b", r"\.reset\(", r"\.proj\b", r"\.emb\b", r"\.bounds\b", r"\.paths\b",
+    r"\.signs\b", r"\.word_proj\b", r"\.class_proj\b", r"\.nodes\b", r"\.node_bias\b",
+    r"\.hidden_layer\b", r"\.log_q\b", r"torch\.load\((?![^)]*weights_only=True)",
+]
+
+
+def test_notebooks_use_only_public_names():
+    for nb in NOTEBOOKS:
+        src = _code(nb)
+        private = re.findall(r"\.(_[A-Za-z]\w*)|import[^\n]*\b(_[A-Za-z]\w*)", src)
+        assert not private, f"{nb.name} touches private names {private}"
+        for pattern in RENAMED_INTERNALS:
+            assert not re.search(pattern, src), f"{nb.name} reads the internal {pattern!r}"
+
+
+def test_perplexity_is_computed_once_in_lmkit_not_by_hand():
+    """`perplexity` exists once (lmkit.metrics): notebooks call it, they don't redo exp(-mean)."""
+    by_hand = re.compile(r"exp\(\s*-[^\n]*\.mean\(")
+    for nb in NOTEBOOKS:
+        assert not by_hand.search(_code(nb)), f"{nb.name} computes a perplexity by hand"
+    for p in (ROOT / "lmkit").rglob("*.py"):
+        if p.name != "metrics.py":
+            assert not by_hand.search(p.read_text("utf-8")), f"{p} computes a perplexity by hand"
