@@ -19,16 +19,16 @@ without ``<s>``.
 Nothing here imports torch.
 """
 
-from .counts import NgramCounts
+from .counts import MAX_ORDER, NgramCounts
 from .experiments import bits_by_count, learning_curves, length_mass
 from .model import NgramLM, UniformLM
-from .smoothing import (MLE, SMOOTHING, AbsoluteDiscounting, AddOne, Additive, ChurchGale,
-                        Dirichlet, Discounting, GoodTuring, JelinekMercer, Katz, KneserNey,
-                        ModifiedKneserNey, Smoothing, WittenBell, WittenBellBackoff,
+from .smoothing import (KATZ_MAX_K, MLE, SMOOTHING, AbsoluteDiscounting, AddOne, Additive,
+                        ChurchGale, Dirichlet, Discounting, GoodTuring, JelinekMercer, Katz,
+                        KneserNey, ModifiedKneserNey, Smoothing, WittenBell, WittenBellBackoff,
                         count_of_counts, simple_good_turing)
 
 __all__ = ["AbsoluteDiscounting", "AddOne", "Additive", "ChurchGale", "Dirichlet", "Discounting",
-           "GoodTuring", "JelinekMercer", "Katz", "KneserNey", "MLE", "ModifiedKneserNey",
-           "NgramCounts", "NgramLM", "SMOOTHING", "Smoothing", "UniformLM", "WittenBell",
-           "WittenBellBackoff", "bits_by_count", "count_of_counts", "learning_curves",
+           "GoodTuring", "JelinekMercer", "KATZ_MAX_K", "Katz", "KneserNey", "MAX_ORDER", "MLE",
+           "ModifiedKneserNey", "NgramCounts", "NgramLM", "SMOOTHING", "Smoothing", "UniformLM",
+           "WittenBell", "WittenBellBackoff", "bits_by_count", "count_of_counts", "learning_curves",
            "length_mass", "simple_good_turing"]

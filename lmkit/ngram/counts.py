@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["NgramCounts"]
+from ..checks import check_int
+
+__all__ = ["MAX_ORDER", "NgramCounts"]
+
+#: The highest order lmkit counts.  Every order costs a pass over the corpus and an array of
+#: its distinct n-grams, and beyond a dozen words (a few dozen characters) almost every
+#: n-gram is seen once, so a higher order only copies the training sentences.
+MAX_ORDER = 64
 
 
 def _take(values: np.ndarray, idx: np.ndarray, fill: float) -> np.ndarray:
@@ -42,9 +49,22 @@ class NgramCounts:
     """
 
     def __init__(self, tokens: np.ndarray, pos: np.ndarray, order: int, vocab_size: int) -> None:
-        self.order, self.V = order, vocab_size
+        order = check_int("order", order, 1, MAX_ORDER)
+        V = check_int("vocab_size", vocab_size, 1)
+        tokens, pos = np.asarray(tokens), np.asarray(pos)
+        if tokens.ndim != 1 or tokens.shape != pos.shape:
+            raise ValueError(f"tokens and pos must be 1-D arrays of one length, got shapes "
+                             f"{tokens.shape} and {pos.shape}: pass what lmkit.text.pad_sentences returns")
+        integers = np.issubdtype(tokens.dtype, np.integer) and np.issubdtype(pos.dtype, np.integer)
+        if len(tokens) and not (integers and 0 <= tokens.min() and tokens.max() < V and pos[0] == 0
+                                and np.all((np.diff(pos) == 1) | (pos[1:] == 0))):
+            raise ValueError(f"tokens must be integer ids in [0, {V}) and pos each token's position "
+                             f"in its sentence (0, 1, 2, ..., then 0 again): pass what "
+                             f"lmkit.text.pad_sentences returns")
+        tokens, pos = tokens.astype(np.int64, copy=False), pos.astype(np.int64, copy=False)
+        self.order, self.V = order, V
         self._suffix: dict[int, np.ndarray] = {}
-        V = vocab_size
+        self._first: dict[int, np.ndarray] = {}
         self.keys: dict[int, np.ndarray] = {}
         self.counts: dict[int, np.ndarray] = {1: np.bincount(tokens[pos >= 1], minlength=V)}
         node_prev = tokens  # the 1-gram node of a token is its id
@@ -109,17 +129,25 @@ class NgramCounts:
     def suffix(self, k: int) -> np.ndarray:
         """For every k-gram node (k >= 2), the node of its (k-1)-gram suffix
         :math:`w_{i-k+2}^{i}`; every suffix of a seen n-gram was seen too."""
-        if k not in self._suffix:
-            if k == 2:
-                self._suffix[k] = self.word(2)
+        # iteratively from the highest order cached (no recursion: orders go up to MAX_ORDER)
+        j = max((i for i in self._suffix if i <= k), default=1)
+        for i in range(j + 1, k + 1):
+            if i == 2:
+                self._suffix[i] = self.word(2)
             else:
-                hist_suffix = self.suffix(k - 1)[self.history(k)]
-                self._suffix[k] = self.child(k - 1, hist_suffix, self.word(k))
+                hist_suffix = self._suffix[i - 1][self.history(i)]
+                self._suffix[i] = self.child(i - 1, hist_suffix, self.word(i))
         return self._suffix[k]
 
     def first(self, k: int) -> np.ndarray:
-        """For every k-gram node, its first word."""
-        return np.arange(self.V) if k == 1 else self.first(k - 1)[self.history(k)]
+        """For every k-gram node, its first word (cached, built order by order)."""
+        if k == 1:
+            return np.arange(self.V)
+        j = max((i for i in self._first if i <= k), default=1)
+        for i in range(j + 1, k + 1):
+            below = self._first[i - 1] if i > 2 else np.arange(self.V)
+            self._first[i] = below[self.history(i)]
+        return self._first[k]
 
     def continuation(self, k: int, bos_id: int) -> np.ndarray:
         r"""Kneser-Ney's adjusted counts of the k-grams (k < order): the number of distinct

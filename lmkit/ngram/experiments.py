@@ -8,21 +8,40 @@ from typing import Sequence
 
 import numpy as np
 
-from ..text import BOS, Vocab
+from ..checks import check_int
+from ..text import BOS, Vocab, check_sentences
+from .counts import MAX_ORDER
 from .model import NgramLM
+from .smoothing import SMOOTHING
 
 __all__ = ["bits_by_count", "learning_curves", "length_mass"]
+
+#: ``length_mass`` holds a |V| x |V| transition matrix: at most this many words.
+LENGTH_MASS_MAX_VOCAB = 5_000
+
+
+def _check_model(model) -> None:
+    if not isinstance(model, NgramLM):
+        raise TypeError(f"model must be a fitted NgramLM, got {type(model).__name__}")
 
 
 def length_mass(model: NgramLM, max_len: int) -> np.ndarray:
     """``mass[l]`` = total probability of all sentences of exactly l words, l = 0..max_len.
 
     Exact dynamic programming over the bigram's transition matrix (orders 1 and 2 only),
-    so that the sum over all strings up to length L can be seen to approach 1.
+    so that the sum over all strings up to length L can be seen to approach 1.  It holds a
+    |V| x |V| matrix, so the vocabulary may have at most 5,000 words; ``max_len`` is at most
+    100,000.
     """
+    _check_model(model)
+    max_len = check_int("max_len", max_len, 0, 100_000)
     if model.order > 2:
         raise ValueError("length_mass needs a unigram or bigram model (the state is one word)")
     start = model.distribution([BOS])  # raises if the model is not fitted
+    if len(model.vocab) > LENGTH_MASS_MAX_VOCAB:
+        raise ValueError(f"length_mass holds a |V| x |V| matrix: |V| = {len(model.vocab):,} would take "
+                         f"{8 * len(model.vocab) ** 2 / 1e9:.1f} GB; use a model of at most "
+                         f"{LENGTH_MASS_MAX_VOCAB:,} words (a toy corpus, or Vocab(..., max_size=...))")
     V, eos = len(model.vocab), model.vocab.eos_id
     # T[a, b] = p(b | a) for every history a; row <s> is the start distribution
     T = np.stack([start if a == model.vocab.bos_id else model.distribution([model.vocab.itos[a]])
@@ -53,6 +72,18 @@ def learning_curves(methods: Sequence[str], orders: Sequence[int], train: Sequen
     """
     from tqdm.auto import tqdm
 
+    methods, orders, sizes = list(methods), list(orders), list(sizes)
+    for m in methods:
+        if not isinstance(m, str) or m not in SMOOTHING:
+            raise ValueError(f"unknown smoothing {m!r}; choose from {sorted(SMOOTHING)}")
+    train = check_sentences(train, "training sentences")
+    test = check_sentences(test, "test sentences")
+    orders = [check_int("an order", n, 1, MAX_ORDER) for n in orders]
+    sizes = [check_int("a size (training sentences)", n, 1, len(train)) for n in sizes]
+    if not (methods and orders and sizes):
+        raise ValueError("learning_curves needs at least one method, one order and one size")
+    if not isinstance(progress, (bool, np.bool_)):
+        raise ValueError(f"progress must be True or False, got {progress!r}")
     vocab = vocab or Vocab(train)
     jobs = [(m, n) for n in orders for m in methods if not (m == "church-gale" and n != 2)]
     out = {job: np.empty(len(sizes)) for job in jobs}
@@ -69,6 +100,8 @@ def learning_curves(methods: Sequence[str], orders: Sequence[int], train: Sequen
 def bits_by_count(model: NgramLM, test: Sequence[Sequence[str]], max_count: int = 5) -> dict[int, tuple[int, float]]:
     """Test tokens grouped by how often their full n-gram occurred in training
     (0, 1, ..., ``max_count`` or more): ``{count: (tokens, mean bits per token)}``."""
+    _check_model(model)
+    max_count = check_int("max_count", max_count, 1)
     count = np.minimum(model.training_counts(test), max_count)
     bits = -model.token_logprobs(test) / math.log(2)
     return {int(c): (int((count == c).sum()), float(bits[count == c].mean())) for c in np.unique(count)}

@@ -18,10 +18,11 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from ..checks import check_int
 from ..lm import LanguageModel
 from ..text import BOS, EOS, UNK, Vocab, check_sentences, pad_sentences
 from . import arpa
-from .counts import NgramCounts
+from .counts import MAX_ORDER, NgramCounts
 from .smoothing import SMOOTHING
 
 __all__ = ["NgramLM", "UniformLM"]
@@ -34,13 +35,38 @@ def _options(method: type) -> list[str]:
     return sorted(set(inspect.signature(method.__init__).parameters) - _NOT_OPTIONS)
 
 
+def _tokens(seq, what: str, example: str) -> list[str]:
+    """``seq`` as a list of token strings, or a TypeError that shows the right form."""
+    if isinstance(seq, str):
+        raise TypeError(f"{what} must be a sequence of tokens, e.g. {example}, not a string")
+    try:
+        tokens = list(seq)
+    except TypeError:
+        raise TypeError(f"{what} must be a sequence of tokens, e.g. {example}; "
+                        f"got {type(seq).__name__} {seq!r}") from None
+    for t in tokens:
+        if not isinstance(t, str):
+            raise TypeError(f"{what} token {t!r} ({type(t).__name__}) is not a string")
+    return tokens
+
+
+def _check_vocab(vocab) -> None:
+    if not isinstance(vocab, Vocab):
+        raise TypeError(f"vocab must be a lmkit.text.Vocab, got {type(vocab).__name__}; "
+                        f"build it with Vocab(sentences)")
+    for special in (BOS, EOS, UNK):
+        if special not in vocab:
+            raise ValueError(f"the vocabulary must contain {special!r}; build it with Vocab(...)")
+
+
 class NgramLM(LanguageModel):
     """An n-gram language model: ``NgramLM(order, smoothing="mle").fit(sentences)``.
 
     ``fit`` builds the vocabulary from the training sentences (every token seen, plus
-    ``<unk>``, ``<s>``, ``</s>``) unless one is given; test tokens outside it are scored as
-    ``<unk>``.  Scores are natural logs; ``perplexity`` counts every predicted token,
-    ``</s>`` included, ``<s>`` not.
+    ``<unk>``, ``<s>``, ``</s>``) unless one is given, anew at every fit; a vocabulary given
+    to the constructor is kept.  Test tokens outside it are scored as ``<unk>``.  The order
+    is at most ``MAX_ORDER`` (64).  Scores are natural logs; ``perplexity`` counts every
+    predicted token, ``</s>`` included, ``<s>`` not.
 
     ``options`` go to the smoothing method (``delta=``, ``discount=``, ``k=``, ...).
     ``discount_fallback=True`` lets the methods that estimate discounts from counts of counts
@@ -55,20 +81,30 @@ class NgramLM(LanguageModel):
 
     def __init__(self, order: int, smoothing: str = "mle", vocab: Vocab | None = None,
                  discount_fallback: bool = False, **options) -> None:
-        if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 1:
-            raise ValueError(f"order must be an integer >= 1 (1 = unigram, 2 = bigram, ...), got {order!r}")
-        if smoothing not in SMOOTHING:
+        try:
+            order = check_int("order", order, 1, MAX_ORDER)
+        except ValueError as err:
+            why = (f"above {MAX_ORDER}, almost every n-gram is seen once: a higher order only copies "
+                   f"the training sentences, at a cost in memory and time per order"
+                   if order > MAX_ORDER else "1 = unigram, 2 = bigram, ...")
+            raise ValueError(f"{err} ({why})") from None
+        if not isinstance(smoothing, str) or smoothing not in SMOOTHING:
             raise ValueError(f"unknown smoothing {smoothing!r}; choose one of {sorted(SMOOTHING)}")
-        known = _options(SMOOTHING[smoothing])
+        method = SMOOTHING[smoothing]
+        known = _options(method)
         unknown = sorted(set(options) - set(known))
         if unknown:
             raise TypeError(f"smoothing {smoothing!r} has no option {', '.join(map(repr, unknown))}; "
                             f"its options are: {', '.join(known) or 'none'}")
-        if not isinstance(discount_fallback, bool):
+        if not isinstance(discount_fallback, (bool, np.bool_)):
             raise ValueError(f"discount_fallback must be True or False, got {discount_fallback!r}")
-        self.order, self.smoothing, self.options = int(order), smoothing, options
-        self.discount_fallback = discount_fallback
+        if vocab is not None:
+            _check_vocab(vocab)
+        self.order, self.smoothing = order, smoothing
+        self.options = method.check_options(order, **options)  # checked before any counting
+        self.discount_fallback = bool(discount_fallback)
         self.vocab = vocab
+        self._own_vocab = vocab is None  # fit builds it (anew each time) from the sentences
         self._counts: NgramCounts | None = None
         self._smoother = None
         self._continuation: dict[int, np.ndarray] = {}
@@ -81,26 +117,24 @@ class NgramLM(LanguageModel):
     def fit(self, sentences: Iterable[Sequence[str]],
             heldout: Iterable[Sequence[str]] | None = None) -> "NgramLM":
         """Count every 1..order-gram of the padded training sentences, then fit the smoothing
-        method (on ``heldout`` sentences, for the methods that tune parameters)."""
+        method (on ``heldout`` sentences, for the methods that tune parameters).  Fitting
+        again replaces the model (and the vocabulary, unless it was given); if fitting fails,
+        the model is left as it was."""
         sentences = check_sentences(sentences, "training sentences")
         if not any(len(s) for s in sentences):
             raise ValueError("cannot fit an n-gram model on an empty corpus: "
                              "the training sentences hold no tokens")
-        if self.vocab is None:
-            self.vocab = Vocab(sentences)
-        for special in (BOS, EOS, UNK):
-            if special not in self.vocab:
-                raise ValueError(f"the vocabulary must contain {special!r}; build it with Vocab(...)")
-        tokens, pos = pad_sentences(self.vocab, sentences)
-        counts = NgramCounts(tokens, pos, self.order, len(self.vocab))
         if heldout is not None:
             heldout = check_sentences(heldout, "held-out sentences")
+        vocab = Vocab(sentences) if self._own_vocab else self.vocab
+        tokens, pos = pad_sentences(vocab, sentences)
+        counts = NgramCounts(tokens, pos, self.order, len(vocab))
         method = SMOOTHING[self.smoothing]
         options = dict(self.options)
         if method.fits_discounts:
             options["discount_fallback"] = self.discount_fallback
-        self._smoother = method(counts, self.vocab, heldout, **options)
-        self._counts, self._continuation = counts, {}
+        smoother = method(counts, vocab, heldout, **options)
+        self.vocab, self._smoother, self._counts, self._continuation = vocab, smoother, counts, {}
         return self
 
     def _require_fit(self) -> None:
@@ -126,9 +160,7 @@ class NgramLM(LanguageModel):
         return int(self._counts.counts[1].sum())
 
     def _ids(self, ngram: Sequence[str], what: str, longest: int) -> np.ndarray:
-        if isinstance(ngram, str):
-            raise TypeError(f"{what} must be a sequence of tokens, e.g. ['new', 'york'], not a string")
-        ngram = list(ngram)
+        ngram = _tokens(ngram, what, "['new', 'york']")
         if len(ngram) > longest:
             raise ValueError(f"{what} has {len(ngram)} tokens; this {self.order}-gram model "
                              f"has counts for at most {longest}")
@@ -182,8 +214,9 @@ class NgramLM(LanguageModel):
         """The counts of the distinct k-grams seen in training (all > 0), one per k-gram; its
         length is the number of distinct k-grams, ``count_of_counts`` of it gives the n_r."""
         self._require_fit()
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= self.order:
-            raise ValueError(f"k must be an order from 1 to {self.order}, got {k!r}")
+        k = check_int("k", k)
+        if not 1 <= k <= self.order:
+            raise ValueError(f"k must be an order from 1 to {self.order} (this model's), got {k}")
         c = self._counts.counts[k]
         return c[c > 0] if k == 1 else c.copy()
 
@@ -213,12 +246,7 @@ class NgramLM(LanguageModel):
         return self._smoother.logprob([c[sel] for c in ctx], tokens[sel], kmax)
 
     def _context_ids(self, context: Sequence[str]) -> tuple[np.ndarray, bool]:
-        if isinstance(context, str):
-            raise TypeError("context must be a sequence of tokens, e.g. ['<s>', 'the'], not a string")
-        context = list(context)
-        for t in context:
-            if not isinstance(t, str):
-                raise TypeError(f"context token {t!r} is not a string")
+        context = _tokens(context, "context", "['<s>', 'the']")
         at_start = BOS in context
         if at_start:  # a history never reaches back past <s>
             context = context[len(context) - 1 - context[::-1].index(BOS):]
@@ -262,6 +290,8 @@ class NgramLM(LanguageModel):
         predicted token, all k tokens inside one padded sentence) never seen in training."""
         self._require_fit()
         tokens, pos = pad_sentences(self.vocab, sentences)
+        if len(tokens) == 0:
+            raise ValueError("unseen_fraction needs test sentences: got none")
         ctx = self._counts.contexts(tokens, pos)
         out = []
         for k in range(1, self.order + 1):
@@ -272,7 +302,9 @@ class NgramLM(LanguageModel):
         return np.array(out)
 
     def write_arpa(self, path) -> None:
-        """Write the model in ARPA back-off format (see ``lmkit.ngram.arpa.write_arpa``)."""
+        """Write the model in ARPA back-off format (see ``lmkit.ngram.arpa.write_arpa``).  Its
+        tokens are separated by whitespace, so a token that is empty or holds whitespace (a
+        character model's space) is refused: map it to a visible symbol before fitting."""
         self._require_fit()
         arpa.write_arpa(path, self._smoother, self._counts, self.vocab)
 
@@ -280,12 +312,19 @@ class NgramLM(LanguageModel):
     def generate(self, max_len: int = 30, seed: int | np.random.Generator = 0,
                  context: Sequence[str] = ()) -> list[str]:
         """Sample a sentence token by token from p(w | history) until ``</s>`` or ``max_len``
-        tokens.  ``context`` gives the first words; the sentence starts after ``<s>``."""
+        tokens.  ``context`` gives the first words (a list of tokens, without ``<s>`` or
+        ``</s>``); the sentence starts after ``<s>``.  ``seed``: an integer >= 0 or a
+        ``numpy.random.Generator``."""
         self._require_fit()
-        if max_len < 1:
-            raise ValueError(f"max_len must be >= 1, got {max_len}")
+        max_len = check_int("max_len", max_len, 1)
+        if not isinstance(seed, np.random.Generator):
+            seed = check_int("seed", seed, 0)
+        out = _tokens(context, "context", "['the', 'cat']")
+        for t in (BOS, EOS):
+            if t in out:
+                raise ValueError(f"context holds {t!r}, which lmkit adds itself: give only the "
+                                 f"first words of the sentence, e.g. ['the', 'cat']")
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-        out = list(context)
         while len(out) < max_len:
             p = self.distribution([BOS] + out)
             total = p.sum()
@@ -304,6 +343,8 @@ class UniformLM(LanguageModel):
     :math:`1/|V|`, whatever the history: its perplexity is exactly :math:`|V|`."""
 
     def __init__(self, vocab: Vocab) -> None:
+        if not isinstance(vocab, Vocab):
+            raise TypeError(f"vocab must be a lmkit.text.Vocab, got {type(vocab).__name__}")
         self.vocab = vocab
         self.size = len(vocab) - (1 if BOS in vocab else 0)
         if self.size < 1:
@@ -313,6 +354,10 @@ class UniformLM(LanguageModel):
         return self
 
     def logprob(self, word: str, context: Sequence[str] = ()) -> float:
+        """ln(1/size) for every word but ``<s>`` (-inf); the context changes nothing."""
+        if not isinstance(word, str):
+            raise TypeError(f"word must be a string, got {type(word).__name__}")
+        _tokens(context, "context", "['<s>', 'the']")
         return -math.log(self.size) if word != BOS else -math.inf
 
     def token_logprobs(self, sentences: Iterable[Sequence[str]]) -> np.ndarray:

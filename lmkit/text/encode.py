@@ -27,11 +27,18 @@ def check_sentences(sentences, what: str = "sentences") -> list:
     if isinstance(sentences, str):
         raise TypeError(f"{what} must be a list of sentences (lists of token strings), "
                         f"not one string; try [text.split()]")
-    sentences = list(sentences)
+    try:
+        sentences = list(sentences)
+    except TypeError:
+        raise TypeError(f"{what} must be a list of sentences (lists of token strings), got "
+                        f"{type(sentences).__name__}") from None
     for s in sentences:
         if isinstance(s, str):
             raise TypeError(f"{what} must be a list of sentences, each a list of token "
                             f"strings; got the string {s[:40]!r}. Split it: {s[:20]!r}.split()")
+        if not hasattr(s, "__len__") or not hasattr(s, "__iter__"):
+            raise TypeError(f"{what} must be a list of sentences, each a list of token "
+                            f"strings; got {type(s).__name__} {s!r}")
     return sentences
 
 

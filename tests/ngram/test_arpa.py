@@ -34,3 +34,21 @@ def test_methods_without_an_arpa_form_say_so(name, why, tmp_path):
     with pytest.raises(ValueError, match=f"{why}.*no ARPA form"):
         NgramLM(2, name).fit(BOOKS).write_arpa(tmp_path / "x.arpa")
     assert not list(tmp_path.iterdir())
+
+
+def test_a_character_model_is_refused_until_its_space_is_a_visible_symbol(tmp_path):
+    text = ["the cat sat", "a cat ate the hat", "that hat"]
+    chars = [list(s) for s in text]  # a character model: " " is a token
+    lm = NgramLM(3, "kneser-ney", discount_fallback=True).fit(chars)
+    with pytest.raises(ValueError, match=r"token ' ' \(id \d+\) holds whitespace.*visible symbol"):
+        lm.write_arpa(tmp_path / "char.arpa")
+    assert not list(tmp_path.iterdir())  # nothing written, not even a part file
+    mapped = [["_" if t == " " else t for t in s] for s in chars]
+    lm = NgramLM(3, "kneser-ney", discount_fallback=True).fit(mapped)
+    lm.write_arpa(tmp_path / "char.arpa")
+    kenlm = pytest.importorskip("kenlm")
+    model = kenlm.Model(str(tmp_path / "char.arpa"))
+    for s in mapped + [list("the_bat")]:
+        ours = lm.token_logprobs([s]) / math.log(10)
+        theirs = np.array([x[0] for x in model.full_scores(" ".join(s), bos=True, eos=True)])
+        assert len(ours) == len(theirs) == len(s) + 1 and np.allclose(ours, theirs, atol=1e-4)

@@ -7,11 +7,11 @@ mass in one hook, ``alpha_gamma`` (see ``lmkit.ngram.smoothing.base``).
 from .base import MLE, Discounting, Smoothing
 from .discounting import (AbsoluteDiscounting, KneserNey, KneserNeyCounts, ModifiedKneserNey,
                           WittenBell, WittenBellBackoff)
-from .goodturing import ChurchGale, GoodTuring, Katz, count_of_counts, simple_good_turing
+from .goodturing import KATZ_MAX_K, ChurchGale, GoodTuring, Katz, count_of_counts, simple_good_turing
 from .linear import AddOne, Additive, Dirichlet, JelinekMercer
 
 __all__ = ["AbsoluteDiscounting", "AddOne", "Additive", "ChurchGale", "Dirichlet", "Discounting",
-           "GoodTuring", "JelinekMercer", "Katz", "KneserNey", "KneserNeyCounts", "MLE",
+           "GoodTuring", "KATZ_MAX_K", "JelinekMercer", "Katz", "KneserNey", "KneserNeyCounts", "MLE",
            "ModifiedKneserNey", "SMOOTHING", "Smoothing", "WittenBell", "WittenBellBackoff",
            "count_of_counts", "simple_good_turing"]
 

@@ -30,10 +30,9 @@ scoring.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
+from ...checks import check_real
 from ...text import Vocab, pad_sentences
 from ..counts import NgramCounts, _take
 
@@ -55,6 +54,11 @@ class MLE:
 
     def __init__(self, counts: NgramCounts, vocab: Vocab | None = None, heldout=None) -> None:
         self.c = counts
+
+    @classmethod
+    def check_options(cls, order: int) -> dict:
+        """No options to check."""
+        return {}
 
     @property
     def parameters(self) -> dict:
@@ -92,6 +96,12 @@ class Smoothing:
     fitted: tuple[str, ...] = ()  # the attributes ``parameters`` reports
 
     def __init__(self, counts: NgramCounts, vocab: Vocab, heldout=None) -> None:
+        if not isinstance(counts, NgramCounts) or not isinstance(vocab, Vocab):
+            raise TypeError(f"{type(self).__name__} takes an NgramCounts and the Vocab it counted; "
+                            f"use NgramLM(order, {self.name!r}).fit(sentences)")
+        if len(vocab) != counts.V or vocab.bos_id < 0:
+            raise ValueError(f"the vocabulary ({len(vocab)} tokens) is not the one counted "
+                             f"({counts.V} ids, <s> among them): pass the Vocab the counts were made with")
         self.c, self.vocab, self.order = counts, vocab, counts.order
         self.size = len(vocab) - 1  # outcomes: every id but <s>
         self.uniform = 1.0 / self.size
@@ -104,6 +114,13 @@ class Smoothing:
         self.P: dict[int, np.ndarray] = {}
         self.bow: dict[int, np.ndarray] = {}
         self._fit()
+
+    @classmethod
+    def check_options(cls, order: int, **options) -> dict:
+        """The method's options (its keyword arguments after ``heldout``) checked for an
+        ``order``-gram model, numpy scalars made Python numbers; a bad one raises an error that
+        names it.  ``NgramLM`` calls it when it is built, before any counting."""
+        return dict(options)
 
     @property
     def parameters(self) -> dict:
@@ -252,6 +269,15 @@ class Smoothing:
         return float(np.log(self.prob(ctx, words, kmax)).sum())
 
 
+def _order_of(counts) -> int:
+    """The order of ``counts``, checked to be an ``NgramCounts`` (for the methods that check
+    their options before ``Smoothing.__init__`` runs)."""
+    if not isinstance(counts, NgramCounts):
+        raise TypeError(f"a smoothing method takes an NgramCounts and the Vocab it counted, got "
+                        f"{type(counts).__name__}; use NgramLM(order, smoothing).fit(sentences)")
+    return counts.order
+
+
 class Discounting(Smoothing):
     """A method whose discounts are estimated from counts of counts, per order, into
     ``discounts[k]``.  Where the estimate falls out of range (a tiny corpus, or a closed
@@ -263,9 +289,9 @@ class Discounting(Smoothing):
     fitted = ("discounts", "fallback_orders")
 
     def __init__(self, counts, vocab, heldout=None, discount_fallback: bool = False) -> None:
-        if not isinstance(discount_fallback, bool):
+        if not isinstance(discount_fallback, (bool, np.bool_)):
             raise ValueError(f"discount_fallback must be True or False, got {discount_fallback!r}")
-        self.discount_fallback = discount_fallback
+        self.discount_fallback = bool(discount_fallback)
         self.discounts: dict = {}
         self.fallback_orders: list[int] = []
         super().__init__(counts, vocab, heldout)
@@ -283,14 +309,10 @@ class Discounting(Smoothing):
 
 
 def _check_discount(d, upper: float = 1.0, name: str = "discount") -> float:
-    if isinstance(d, bool) or not (isinstance(d, (int, float)) and 0 < d <= upper):
-        raise ValueError(f"{name} must lie in (0, {upper:g}], got {d!r}")
-    return float(d)
+    """A discount in (0, upper]: a count r loses at most r."""
+    return check_real(name, d, 0.0, upper, low_open=True)
 
 
 def _fmt(values) -> str:
     return ", ".join(f"{v:g}" for v in values)
 
-
-def _positive_finite(x) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and x > 0 and math.isfinite(x)

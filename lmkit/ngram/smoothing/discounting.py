@@ -8,9 +8,12 @@ Every discounting method estimates its discounts per order from counts of counts
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 
-from .base import Discounting, Smoothing, _check_discount, _fmt
+from ...checks import check_int
+from .base import Discounting, Smoothing, _check_discount, _fmt, _order_of
 
 __all__ = ["AbsoluteDiscounting", "KneserNey", "KneserNeyCounts", "ModifiedKneserNey",
            "WittenBell", "WittenBellBackoff"]
@@ -60,8 +63,13 @@ class AbsoluteDiscounting(Discounting):
 
     def __init__(self, counts, vocab, heldout=None, discount: float | None = None,
                  discount_fallback: bool = False) -> None:
-        self.discount = None if discount is None else _check_discount(discount)
+        self.discount = AbsoluteDiscounting.check_options(_order_of(counts), discount=discount)["discount"]
         super().__init__(counts, vocab, heldout, discount_fallback)
+
+    @classmethod
+    def check_options(cls, order: int, discount: float | None = None) -> dict:
+        """``discount``: None (estimated per order) or a D in (0, 1]."""
+        return {"discount": None if discount is None else _check_discount(discount)}
 
     def estimate_discounts(self, k: int, cnt: np.ndarray) -> float:
         """D of order k from its counts ``cnt`` (the given ``discount`` if there is one)."""
@@ -125,13 +133,32 @@ class ModifiedKneserNey(KneserNeyCounts, Discounting):
 
     def __init__(self, counts, vocab, heldout=None, discounts: dict | None = None,
                  discount_fallback: bool = False) -> None:
-        self.fixed: dict[int, tuple[float, float, float]] = {}
-        for k, ds in (discounts or {}).items():
-            if len(ds) != 3:
-                raise ValueError(f"discounts[{k}] must be (D1, D2, D3+), got {ds!r}")
-            self.fixed[k] = tuple(_check_discount(d, upper=r, name=f"D{r}")
-                                  for r, d in zip((1, 2, 3), ds))
+        self.fixed: dict[int, tuple[float, float, float]] = \
+            ModifiedKneserNey.check_options(_order_of(counts), discounts=discounts)["discounts"] or {}
         super().__init__(counts, vocab, heldout, discount_fallback)
+
+    @classmethod
+    def check_options(cls, order: int, discounts: dict | None = None) -> dict:
+        """``discounts``: None, or ``{k: (D1, D2, D3+)}`` for some orders k of the model, with
+        each :math:`D_r` in (0, r]."""
+        if discounts is None:
+            return {"discounts": None}
+        example = f"e.g. {{{order}: (0.5, 1.0, 1.5)}}"
+        if not isinstance(discounts, Mapping):
+            raise TypeError(f"discounts must be a dict {{order: (D1, D2, D3+)}}, {example}; "
+                            f"got {type(discounts).__name__} {discounts!r}")
+        fixed = {}
+        for k, ds in discounts.items():
+            k = check_int("an order of discounts", k)
+            if not 1 <= k <= order:
+                raise ValueError(f"discounts gives (D1, D2, D3+) for order {k}, but this {order}-gram "
+                                 f"model has orders 1 to {order}: remove it, or raise the model's order")
+            if isinstance(ds, (str, bytes)) or not isinstance(ds, (Sequence, np.ndarray)) or len(ds) != 3:
+                raise ValueError(f"discounts[{k}] must be (D1, D2, D3+), three numbers, {example}; "
+                                 f"got {ds!r}")
+            fixed[k] = tuple(_check_discount(d, upper=r, name=f"D{r} of discounts[{k}]")
+                             for r, d in zip((1, 2, 3), ds))
+        return {"discounts": fixed}
 
     def estimate_discounts(self, k: int, cnt: np.ndarray) -> tuple[float, float, float]:
         """(D1, D2, D3+) of order k from its (continuation) counts ``cnt``."""

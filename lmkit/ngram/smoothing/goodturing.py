@@ -10,9 +10,14 @@ import math
 
 import numpy as np
 
-from .base import Discounting, Smoothing, _fmt
+from ...checks import check_int, check_real
+from .base import Discounting, Smoothing, _fmt, _order_of
 
-__all__ = ["ChurchGale", "GoodTuring", "Katz", "count_of_counts", "simple_good_turing"]
+__all__ = ["ChurchGale", "GoodTuring", "KATZ_MAX_K", "Katz", "count_of_counts", "simple_good_turing"]
+
+#: The largest k Katz may discount up to.  Katz used k = 5; far above it the counts of counts
+#: n_r are too sparse for Good-Turing's ratios, and the discounts cost memory and time in k.
+KATZ_MAX_K = 100
 
 
 def simple_good_turing(r: np.ndarray, n_r: np.ndarray, confidence: float = 1.96) -> np.ndarray:
@@ -26,8 +31,8 @@ def simple_good_turing(r: np.ndarray, n_r: np.ndarray, confidence: float = 1.96)
     counts).  After the first r where they agree, the smoothed estimate is used: it never
     gives 0 where :math:`n_{r+1} = 0`, which the raw Turing estimate does.
     """
-    r = np.asarray(r, dtype=float)
-    n_r = np.asarray(n_r, dtype=float)
+    confidence = check_real("confidence", confidence, 0.0, low_open=True)
+    r, n_r = _checked_counts_of_counts(r, n_r)
     if len(r) == 0:
         return r
     q = np.concatenate(([0.0], r[:-1]))
@@ -50,8 +55,29 @@ def simple_good_turing(r: np.ndarray, n_r: np.ndarray, confidence: float = 1.96)
     return np.where(use_turing, turing, smoothed)
 
 
+def _checked_counts_of_counts(r, n_r) -> tuple[np.ndarray, np.ndarray]:
+    """``r`` and ``n_r`` as float arrays, checked to be what ``count_of_counts`` returns."""
+    r, n_r = np.asarray(r, dtype=float), np.asarray(n_r, dtype=float)
+    if r.ndim != 1 or r.shape != n_r.shape:
+        raise ValueError(f"r and n_r must be 1-D arrays of one length, got shapes {r.shape} and "
+                         f"{n_r.shape}: pass what count_of_counts returns")
+    if not (np.all(np.isfinite(r)) and np.all(np.isfinite(n_r)) and np.all(r >= 1) and np.all(n_r >= 1)
+            and np.all(np.diff(r) > 0)):
+        raise ValueError("r must be the distinct observed counts (>= 1, increasing) and n_r how many "
+                         "n-grams have each (>= 1): pass what count_of_counts returns")
+    return r, n_r
+
+
 def count_of_counts(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct non-zero counts r and how many n-grams have each, n_r."""
+    counts = np.asarray(counts)
+    whole = np.issubdtype(counts.dtype, np.integer) or (
+        np.issubdtype(counts.dtype, np.floating) and bool(np.all(counts == np.round(counts))))
+    if counts.ndim != 1 or not whole:
+        raise ValueError(f"counts must be a 1-D array of whole counts, got {counts.dtype} of shape "
+                         f"{counts.shape}, e.g. NgramLM.counts_of_order(k)")
+    if np.any(counts < 0):
+        raise ValueError(f"counts must be >= 0, got {counts.min()}")
     r, n_r = np.unique(counts[counts > 0], return_counts=True)
     return r, n_r
 
@@ -104,10 +130,17 @@ class Katz(Discounting):
     name, form = "katz", "backoff"
 
     def __init__(self, counts, vocab, heldout=None, k: int = 5, discount_fallback: bool = False) -> None:
-        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            raise ValueError(f"Katz's k (the largest discounted count) must be an int >= 1, got {k!r}")
-        self.k = k
+        self.k = Katz.check_options(_order_of(counts), k=k)["k"]
         super().__init__(counts, vocab, heldout, discount_fallback)
+
+    @classmethod
+    def check_options(cls, order: int, k: int = 5) -> dict:
+        """``k``, the largest count discounted: an integer in [1, ``KATZ_MAX_K``]."""
+        try:
+            return {"k": check_int("Katz's k (the largest discounted count)", k, 1, KATZ_MAX_K)}
+        except ValueError as err:
+            raise ValueError(f"{err}. Katz used k = 5; far above it the counts of counts n_r are "
+                             f"too sparse for Good-Turing, and the discounts cost memory in k") from None
 
     def estimate_discounts(self, order: int, cnt: np.ndarray) -> np.ndarray:
         """:math:`d_1 \\dots d_k` of one order from its counts ``cnt``."""
@@ -176,12 +209,15 @@ class ChurchGale(GoodTuring):
     extra_count = False  # the unseen mass is computed from r0, not left over by discounts
 
     def __init__(self, counts, vocab, heldout=None, buckets: int = 20) -> None:
-        if counts.order != 2:
-            raise ValueError(f"Church-Gale is defined for bigrams (order=2), not order={counts.order}")
-        if isinstance(buckets, bool) or not isinstance(buckets, int) or buckets < 1:
-            raise ValueError(f"buckets must be an int >= 1, got {buckets!r}")
-        self.n_buckets = buckets
+        self.n_buckets = ChurchGale.check_options(_order_of(counts), buckets=buckets)["buckets"]
         super().__init__(counts, vocab, heldout)
+
+    @classmethod
+    def check_options(cls, order: int, buckets: int = 20) -> dict:
+        """A bigram model only; ``buckets`` >= 1 (at most one per 50 seen bigrams is used)."""
+        if order != 2:
+            raise ValueError(f"Church-Gale is defined for bigrams (order=2), not order={order}")
+        return {"buckets": check_int("buckets", buckets, 1)}
 
     def _bucket(self, total_h: np.ndarray, words: np.ndarray) -> np.ndarray:
         logprod = np.log(np.maximum(total_h, 1) * np.maximum(self.uni[words], 0.5))

@@ -5,10 +5,13 @@ EM) and the Dirichlet prior (λ = c(h) / (c(h) + μ)).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from ...checks import check_int, check_real
 from ...interpolate import em_weights
-from .base import Smoothing, _positive_finite
+from .base import Smoothing, _order_of
 
 __all__ = ["AddOne", "Additive", "Dirichlet", "JelinekMercer"]
 
@@ -28,14 +31,23 @@ class Additive(Smoothing):
     fitted = ("delta",)
 
     def __init__(self, counts, vocab, heldout=None, delta: float | None = None) -> None:
+        delta = Additive.check_options(_order_of(counts), delta=delta)["delta"]
         if delta is None:
             self.needs_heldout = True
-        elif not _positive_finite(delta):
-            raise ValueError(f"delta must be > 0 (add-one is delta=1), got {delta!r}")
         self.delta = delta
         super().__init__(counts, vocab, heldout)
 
+    @classmethod
+    def check_options(cls, order: int, delta: float | None = None) -> dict:
+        """``delta``: None (chosen on held-out data) or a finite number > 0."""
+        if delta is None:
+            return {"delta": None}
+        return {"delta": check_real("delta (add-one is delta=1)", delta, 0.0, low_open=True)}
+
     def _fit(self) -> None:
+        if self.delta is not None and not math.isfinite(self.delta * self.size):
+            raise ValueError(f"delta = {self.delta:g} times the {self.size} outcomes overflows: choose a "
+                             f"delta below {1e300 / self.size:.0e} (delta = 10 is already nearly uniform)")
         if self.delta is None:  # one δ for the whole model: fit it all for each candidate
             grid = np.logspace(-4, 1, 26)
             lls = []
@@ -60,6 +72,11 @@ class AddOne(Additive):
     def __init__(self, counts, vocab, heldout=None) -> None:
         super().__init__(counts, vocab, heldout, delta=1.0)
 
+    @classmethod
+    def check_options(cls, order: int) -> dict:
+        """No options: δ is 1."""
+        return {}
+
 
 class JelinekMercer(Smoothing):
     r"""Jelinek-Mercer: linear interpolation of maximum-likelihood estimates of every order,
@@ -76,13 +93,17 @@ class JelinekMercer(Smoothing):
     fitted = ("lambdas",)
 
     def __init__(self, counts, vocab, heldout=None, buckets: int = 12, iterations: int = 30) -> None:
-        if isinstance(buckets, bool) or not isinstance(buckets, int) or buckets < 1:
-            raise ValueError(f"buckets must be an int >= 1, got {buckets!r}")
-        if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
-            raise ValueError(f"iterations must be an int >= 1, got {iterations!r}")
-        self.n_buckets, self.iterations = buckets, iterations
+        opts = JelinekMercer.check_options(_order_of(counts), buckets=buckets, iterations=iterations)
+        self.n_buckets, self.iterations = opts["buckets"], opts["iterations"]
         self.lambdas: dict[int, np.ndarray] = {}
         super().__init__(counts, vocab, heldout)
+
+    @classmethod
+    def check_options(cls, order: int, buckets: int = 12, iterations: int = 30) -> dict:
+        """``buckets`` in [1, 64] (a count below 2^64 falls in one of 64 buckets of doubling
+        width) and ``iterations`` of EM in [1, 10,000] (it converges in tens)."""
+        return {"buckets": check_int("buckets", buckets, 1, 64),
+                "iterations": check_int("iterations (of EM)", iterations, 1, 10_000)}
 
     def bucket(self, total: np.ndarray) -> np.ndarray:
         """The bucket of each history count: floor(log2 c(h)), at most ``buckets - 1``."""
@@ -127,10 +148,9 @@ class Dirichlet(Smoothing):
     fitted = ("mu",)
 
     def __init__(self, counts, vocab, heldout=None, mu: float | None = None) -> None:
+        mu = Dirichlet.check_options(_order_of(counts), mu=mu)["mu"]
         if mu is None:
             self.needs_heldout = True
-        elif not _positive_finite(mu):
-            raise ValueError(f"mu (the prior's strength) must be > 0, got {mu!r}")
         self.fixed_mu = mu
         self.mu: dict[int, float] = {}
         super().__init__(counts, vocab, heldout)
@@ -152,3 +172,10 @@ class Dirichlet(Smoothing):
                     best = (ll, mu)
             self.mu[k] = float(best[1])
         return alpha_gamma(self.mu[k])
+
+    @classmethod
+    def check_options(cls, order: int, mu: float | None = None) -> dict:
+        """``mu``: None (chosen on held-out data) or a finite number > 0."""
+        if mu is None:
+            return {"mu": None}
+        return {"mu": check_real("mu (the prior's strength)", mu, 0.0, low_open=True)}

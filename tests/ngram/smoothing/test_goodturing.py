@@ -1,7 +1,9 @@
-"""Good-Turing, Katz and Church-Gale: the formulas, and Katz's out-of-range discounts."""
+"""Good-Turing, Katz and Church-Gale: the formulas, Katz's out-of-range discounts, and
+Church-Gale proper after every history once it has several buckets."""
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from lmkit import NgramLM
 from lmkit.ngram import Katz, count_of_counts, simple_good_turing
@@ -50,6 +52,12 @@ def test_katz_on_penn_treebank_needs_the_fallback_for_its_unigrams_only(ptb):
         common = 6 * n[5] / n[0]
         want = ((np.arange(2, 7) * n[1:6] / n[0:5]) / np.arange(1, 6) - common) / (1 - common)
         assert np.allclose(lm.parameters["discounts"][k], want)
+    # proper with its d_r at orders 2 and 3: after frequent, rare, unseen and too-long histories
+    rng = np.random.default_rng(0)
+    words = list(rng.choice(lm.vocab.itos[3:], 40))
+    for ctx in [["<s>"], ["the"], ["of", "the"], ["stock", "market"], ["never-seen", "the"], words[:2],
+                words[2:9], ["<s>", words[9]]] + [list(rng.choice(words, 2)) for _ in range(20)]:
+        assert abs(lm.distribution(ctx).sum() - 1) < 1e-9, ctx
 
 
 def test_simple_good_turing_uses_turing_for_small_counts_and_never_zero():
@@ -68,3 +76,34 @@ def test_church_gale_credits_unseen_bigrams_of_frequent_words_more(ptb):
     assert np.all(r0 > 0) and r0[-1] > 10 * r0[0]
     for h in ["the", "stock", "<s>"]:
         assert abs(lm.distribution([h]).sum() - 1) < 1e-12
+
+
+def church_gale_sums(lm):
+    """The sum of p(w | h) over w for every history h of the vocabulary, one never seen, and an
+    out-of-vocabulary one."""
+    histories = [[h] for h in lm.vocab.itos if h not in ("</s>",)] + [["never-seen"], []]
+    return np.array([lm.distribution(h).sum() for h in histories])
+
+
+@given(seed=st.integers(0, 2 ** 32 - 1), n_words=st.integers(50, 400), a=st.floats(1.0, 1.8),
+       buckets=st.integers(2, 30))
+@settings(max_examples=12, deadline=None)
+def test_church_gale_is_proper_after_every_history_with_several_buckets(seed, n_words, a, buckets):
+    rng = np.random.default_rng(seed)
+    p = 1.0 / np.arange(1, n_words + 1) ** a
+    lens = rng.integers(1, 20, 400)
+    words = [f"w{i}" for i in rng.choice(n_words, lens.sum(), p=p / p.sum())]
+    train = [words[e - n:e] for n, e in zip(lens, np.cumsum(lens))]
+    lm = NgramLM(2, "church-gale", buckets=buckets).fit(train)
+    n_buckets = len(lm.parameters["r0"])
+    assert 2 <= n_buckets <= buckets and n_buckets == len(lm.parameters["edges"]) + 1
+    assert np.all(np.abs(church_gale_sums(lm) - 1) < 1e-9)
+
+
+def test_church_gale_is_proper_after_every_history_of_a_small_penn_treebank(ptb):
+    # 200 sentences: the issue's case (history "first" summed to 1.08 when fitting and scoring
+    # bucketed the same product two ways)
+    lm = NgramLM(2, "church-gale").fit(ptb["train"][:200])
+    assert len(lm.parameters["r0"]) > 1
+    sums = church_gale_sums(lm)
+    assert np.all(np.abs(sums - 1) < 1e-9) and abs(lm.distribution(["first"]).sum() - 1) < 1e-9

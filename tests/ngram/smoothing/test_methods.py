@@ -1,5 +1,6 @@
-"""Every smoothing method of ``SMOOTHING``: proper distributions, the notes' example, bad
-parameters and misuse."""
+"""Every smoothing method of ``SMOOTHING``: proper distributions (on tiny corpora and on corpora
+large enough for every code path), the notes' example, the fitted parameters (bad parameters and
+misuse: test_ngram_bad_inputs.py)."""
 
 import math
 
@@ -23,6 +24,7 @@ def fit(name, order, train, heldout, **options):
 
 
 def test_the_discounting_methods_are_the_four_that_estimate_discounts():
+    assert "mle" in SMOOTHING
     assert DISCOUNTING == ["absolute", "katz", "kneser-ney", "modified-kneser-ney"]
 
 
@@ -56,36 +58,65 @@ def test_every_method_reports_its_fitted_parameters_by_name(name):
         assert set(lm.parameters["discounts"]) == {1, 2}
 
 
-# ---------------------------------------------------------------- bad parameters
+# ------------------------------------------- proper on corpora large enough for every code path
 
 
-@pytest.mark.parametrize("name, params, match", [
-    ("additive", dict(delta=0), "delta must be > 0"),
-    ("additive", dict(delta=-1.0), "delta must be > 0"),
-    ("absolute", dict(discount=0.0), r"discount must lie in \(0, 1\]"),
-    ("kneser-ney", dict(discount=1.5), r"discount must lie in \(0, 1\]"),
-    ("modified-kneser-ney", dict(discounts={2: (0.5, 1.0)}), r"\(D1, D2, D3\+\)"),
-    ("modified-kneser-ney", dict(discounts={2: (0.5, 2.5, 1.0)}), r"D2 must lie in \(0, 2\]"),
-    ("dirichlet", dict(mu=0), "mu"),
-    ("katz", dict(k=0), "Katz's k"),
-    ("jelinek-mercer", dict(buckets=0), "buckets must be an int >= 1"),
-    ("church-gale", dict(buckets=0), "buckets must be an int >= 1"),
-])
-def test_bad_parameters(name, params, match):
-    with pytest.raises(ValueError, match=match):
-        NgramLM(2, smoothing=name, **params).fit(BOOKS, heldout=BOOKS)
+@st.composite
+def zipf_corpora(draw, min_sentences=300):
+    """Train, held-out and test sentences of Zipf-distributed words (a few thousand tokens,
+    some sentences empty, a few words seen once): rare and frequent words, counts on both
+    sides of Katz's k, histories seen once and many times."""
+    seed = draw(st.integers(0, 2 ** 32 - 1))
+    n_words = draw(st.integers(30, 400))
+    n_sents = draw(st.integers(min_sentences, 2 * min_sentences))
+    a = draw(st.floats(1.0, 2.0))
+    rng = np.random.default_rng(seed)
+    p = 1.0 / np.arange(1, n_words + 1) ** a
+
+    def sentences(n):
+        lens = rng.integers(0, 16, n)
+        words = [f"w{i}" for i in rng.choice(n_words, lens.sum(), p=p / p.sum())]
+        return [words[e - n:e] for n, e in zip(lens, np.cumsum(lens))]
+
+    rare = [[f"rare{i}", "w0"] for i in range(3)]  # seen once, as are their bigrams
+    return sentences(n_sents) + rare, sentences(n_sents // 4 + 1), sentences(20)
 
 
-def test_missing_or_empty_heldout_and_other_misuse(tmp_path):
-    with pytest.raises(ValueError, match="jelinek-mercer fits its parameters on held-out data"):
-        NgramLM(2, "jelinek-mercer").fit(BOOKS)
-    with pytest.raises(ValueError, match="held-out set is empty"):
-        NgramLM(2, "jelinek-mercer").fit(BOOKS, heldout=[])
-    with pytest.raises(ValueError, match="dirichlet fits its parameters on held-out"):
-        NgramLM(2, "dirichlet").fit(BOOKS)
-    with pytest.raises(ValueError, match="Church-Gale is defined for bigrams"):
-        NgramLM(3, "church-gale").fit(BOOKS)
-    with pytest.raises(ValueError, match="no ARPA form"):
-        NgramLM(2, "add-one").fit(BOOKS).write_arpa(tmp_path / "x.arpa")
-    with pytest.raises(ValueError, match="unknown smoothing 'kneser_ney'"):
-        NgramLM(2, "kneser_ney")
+def probe_contexts(lm, train, test, rng):
+    """Seen histories, unseen ones, out-of-vocabulary words, <s> and <unk> in them, and
+    histories longer than the order."""
+    n = lm.order
+    seen = [s[max(0, i - n + 1):i] for s in train for i in range(1, len(s) + 1)]
+    picks = [seen[i] for i in rng.choice(len(seen), min(25, len(seen)), replace=False)]
+    words = lm.vocab.itos[3:]
+    unseen = [list(rng.choice(words, n - 1)) for _ in range(8)]
+    oov = [["never-seen"], ["never-seen", "w0"], ["w0", "never-seen"] * n, ["<unk>"] * n]
+    longer = [list(rng.choice(words, n + 3)) for _ in range(4)] + [s for s in test if len(s) > n][:4]
+    at_start = [["<s>"], ["<s>", "w0"], ["w1", "<s>", "w0"]]
+    return [[]] + picks + unseen + oov + longer + at_start
+
+
+@pytest.mark.parametrize("name", METHODS)
+@given(corpus=zipf_corpora(), order=st.integers(1, 4), k=st.integers(1, 8))
+@settings(max_examples=20, deadline=None)
+def test_every_method_is_proper_on_corpora_large_enough_for_every_code_path(name, corpus, order, k):
+    train, heldout, test = corpus
+    if name == "church-gale":
+        order = 2
+    options = {"k": k} if name == "katz" else {}
+    try:  # the discounts estimated from the counts of counts where they are in range ...
+        lm = NgramLM(order, name, **options).fit(train, heldout=heldout)
+    except ValueError as err:  # ... the fallback where they are not
+        assert "out of range" in str(err)
+        lm = NgramLM(order, name, discount_fallback=True, **options).fit(train, heldout=heldout)
+    if name == "katz":  # counts above k (kept as they are) and at most k (discounted)
+        c = lm.counts_of_order(1)
+        assert c.max() > k and c.min() <= k
+    if name == "church-gale":
+        assert len(lm.parameters["r0"]) > 1  # several buckets
+    for ctx in probe_contexts(lm, train, test, np.random.default_rng(len(train))):
+        p = lm.distribution(ctx)
+        assert p[lm.vocab.bos_id] == 0 and np.all(p >= 0)
+        assert abs(p.sum() - 1) < 1e-9, (name, ctx, p.sum())
+    lp = lm.token_logprobs(test + [["never-seen", "w0"]])
+    assert np.all(np.isfinite(lp)) and np.all(lp < 0)
