@@ -10,7 +10,9 @@ from __future__ import annotations
 import math
 from numbers import Integral, Real
 
-__all__ = ["check_int", "check_real"]
+import numpy as np
+
+__all__ = ["check_ids", "check_int", "check_real"]
 
 
 def check_int(name: str, value, low: int | None = None, high: int | None = None) -> int:
@@ -40,7 +42,34 @@ def check_real(name: str, value, low: float | None = None, high: float | None = 
     return value
 
 
+def _fmt(x) -> str:
+    return str(x) if isinstance(x, int) else f"{x:g}"
+
+
 def _range(low, high, low_closed: bool, high_closed: bool) -> str:
-    lo = "(-inf" if low is None else ("[" if low_closed else "(") + f"{low:g}"
-    hi = "inf)" if high is None else f"{high:g}" + ("]" if high_closed else ")")
+    lo = "(-inf" if low is None else ("[" if low_closed else "(") + _fmt(low)
+    hi = "inf)" if high is None else _fmt(high) + ("]" if high_closed else ")")
     return f"{lo}, {hi}"
+
+
+def check_ids(ids, size: int, what: str = "ids", scalar_ok: bool = False) -> np.ndarray:
+    """``ids`` as a 1-d int64 array of ids in [0, size), or an error naming the problem and
+    the fix (the one check of id arrays)."""
+    try:
+        arr = np.asarray(ids)
+    except ValueError as err:  # ragged
+        raise ValueError(f"{what} must be a 1-d sequence of integer ids: {err}") from None
+    if scalar_ok and arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.ndim != 1:
+        raise ValueError(f"{what} must be a 1-d sequence of integer ids, got shape {arr.shape}")
+    if arr.size == 0:
+        return arr.astype(np.int64)
+    if arr.dtype == bool or arr.dtype.kind not in "iu":
+        raise TypeError(f"{what} must be integer ids, got dtype {arr.dtype} (e.g. {arr[0]!r}); "
+                        f"encode tokens with vocab.encode(tokens) or lmkit.text.stream")
+    lo, hi = arr.min(), arr.max()
+    if lo < 0 or hi >= size:
+        raise ValueError(f"{what} must lie in [0, {size}) (the ids of a vocabulary of {size}), "
+                         f"got min {lo} and max {hi}; encode the text with the same vocabulary")
+    return arr.astype(np.int64, copy=False)

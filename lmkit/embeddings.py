@@ -12,32 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_int
+from .checks import check_ids, check_int
 
 __all__ = ["context_vectors", "cosine", "nearest_neighbours", "one_hot"]
-
-
-def _check_ids(ids, size: int, what: str = "ids", scalar_ok: bool = False) -> np.ndarray:
-    """``ids`` as a 1-d int64 array of ids in [0, size), or an error naming the problem and
-    the fix (lmkit's one check of id arrays: ``lmkit.adapt`` uses it too)."""
-    try:
-        arr = np.asarray(ids)
-    except ValueError as err:  # ragged
-        raise ValueError(f"{what} must be a 1-d sequence of integer ids: {err}") from None
-    if scalar_ok and arr.ndim == 0:
-        arr = arr.reshape(1)
-    if arr.ndim != 1:
-        raise ValueError(f"{what} must be a 1-d sequence of integer ids, got shape {arr.shape}")
-    if arr.size == 0:
-        return arr.astype(np.int64)
-    if arr.dtype == bool or arr.dtype.kind not in "iu":
-        raise TypeError(f"{what} must be integer ids, got dtype {arr.dtype} (e.g. {arr[0]!r}); "
-                        f"encode tokens with vocab.encode(tokens) or lmkit.text.stream")
-    lo, hi = arr.min(), arr.max()
-    if lo < 0 or hi >= size:
-        raise ValueError(f"{what} must lie in [0, {size}) (the ids of a vocabulary of {size}), "
-                         f"got min {lo} and max {hi}; encode the text with the same vocabulary")
-    return arr.astype(np.int64, copy=False)
 
 
 def _check_vectors(name: str, x) -> np.ndarray:
@@ -60,7 +37,7 @@ def one_hot(ids: np.ndarray | list[int], size: int) -> np.ndarray:
     """Rows :math:`e_w` of the identity matrix: ``one_hot([2, 0], 4)`` is 2 x 4 (one id gives
     one row)."""
     size = check_int("size", size, low=1)
-    ids = _check_ids(ids, size, scalar_ok=True)
+    ids = check_ids(ids, size, scalar_ok=True)
     out = np.zeros((ids.size, size))
     out[np.arange(ids.size), ids] = 1.0
     return out
@@ -87,8 +64,8 @@ def context_vectors(tokens: np.ndarray, targets: np.ndarray | list[int], size: i
     """
     size = check_int("size", size, low=1)
     window = check_int("window", window, low=1)
-    tokens = _check_ids(tokens, size, "tokens")
-    targets = _check_ids(targets, size, "targets")
+    tokens = check_ids(tokens, size, "tokens")
+    targets = check_ids(targets, size, "targets")
     distinct, row = np.unique(targets, return_inverse=True)
     row_of = np.full(size, -1, dtype=np.int64)
     row_of[distinct] = np.arange(len(distinct))

@@ -13,33 +13,111 @@ which never decreases the log-likelihood.
 
 from __future__ import annotations
 
+import math
+import warnings
+from numbers import Real
+
 import numpy as np
 
+from .checks import check_int, check_real
+
 __all__ = ["em_weights"]
+
+
+def _em_options(iterations, tol) -> tuple[int, float]:
+    """``iterations`` (an integer >= 1) and ``tol`` (a number, or -inf: never stop early)."""
+    iterations = check_int("iterations", iterations, low=1)
+    if isinstance(tol, Real) and not isinstance(tol, bool) and tol == -math.inf:
+        return iterations, -math.inf
+    try:
+        tol = check_real("tol", tol)
+    except ValueError as err:
+        raise ValueError(f"{err}; tol is the smallest gain in nats per token worth another "
+                         f"iteration (-inf: run every iteration)") from None
+    return iterations, tol
+
+
+def _check_probs(probs) -> np.ndarray:
+    try:
+        p = np.asarray(probs)
+    except ValueError as err:  # ragged rows
+        raise ValueError(f"em_weights needs a (components x tokens) array, one row of equal "
+                         f"length per component: {err}") from None
+    if p.dtype == bool or p.dtype.kind not in "iuf":
+        raise TypeError(f"em_weights needs a numeric (components x tokens) array of "
+                        f"probabilities, got dtype {p.dtype}")
+    p = p.astype(float, copy=False)
+    if p.ndim != 2 or p.shape[0] == 0 or p.shape[1] == 0:
+        raise ValueError(f"em_weights needs a (components x tokens) array with at least one "
+                         f"component and one token, got shape {p.shape}; is the held-out set empty?")
+    bad = ~np.isfinite(p) | (p < 0)
+    if bad.any():
+        m, i = np.argwhere(bad)[0]
+        raise ValueError(f"probabilities must be finite and >= 0, but component {m} gives token "
+                         f"{i} {p[m, i]}; pass probabilities, not log-probabilities (np.exp(lp))")
+    return p
+
+
+def _check_init(init, m: int) -> np.ndarray:
+    lam = np.asarray(init)
+    if lam.dtype == bool or lam.dtype.kind not in "iuf":
+        raise TypeError(f"init must be {m} numbers (the starting weights), got dtype {lam.dtype}")
+    lam = lam.astype(float)
+    if lam.shape != (m,):
+        raise ValueError(f"init needs {m} weights, one per component, got shape {lam.shape}")
+    if not np.all(np.isfinite(lam)) or np.any(lam < 0) or abs(lam.sum() - 1) > 1e-6:
+        raise ValueError(f"init must be finite weights >= 0 that sum to 1, got "
+                         f"{np.round(lam, 6).tolist()}; normalise them, or leave init=None "
+                         f"(uniform)")
+    return lam
 
 
 def em_weights(probs: np.ndarray, iterations: int = 100, tol: float = 1e-7,
                init: np.ndarray | None = None) -> tuple[np.ndarray, list[tuple[np.ndarray, float]]]:
     r"""EM for the weights of a mixture whose components are fixed.
 
-    ``probs[m, i]`` is component m's probability of token i.  Stops after ``iterations`` or
-    when an iteration gains less than ``tol`` nats per token (``tol=-inf``: never early).
-    Returns the weights and the trace ``[(weights, mean log-likelihood per token), ...]``.
+    ``probs[m, i]`` is component m's probability of token i (finite, >= 0).  Stops after
+    ``iterations`` (an integer >= 1) or when an iteration gains less than ``tol`` nats per
+    token (``tol=-inf``: never early).  ``init`` gives the starting weights (default uniform).
+    Returns the weights, which always sum to 1, and the trace ``[(weights, mean log-likelihood
+    per token), ...]``.
+
+    A token to which the mixture gives probability 0 (every component with weight > 0 gives it
+    0) says nothing about the weights: it is left out of the update (the sum over i runs over the
+    other tokens, divided by their number), so the weights still sum to 1.  Its log-probability
+    is :math:`-\infty`, and so is the held-out log-likelihood that the trace reports; a
+    ``RuntimeWarning`` says how many such tokens there are (the convergence test ``tol`` then
+    uses the other tokens).  If no token has a probability above 0, there is nothing to fit:
+    that is a ``ValueError``.
     """
-    probs = np.asarray(probs, dtype=float)
-    if probs.ndim != 2 or probs.shape[1] == 0:
-        raise ValueError("em_weights needs a (components x tokens) array with at least one token; "
-                         "is the held-out set empty?")
+    probs = _check_probs(probs)
+    iterations, tol = _em_options(iterations, tol)
     m = probs.shape[0]
-    lam = np.full(m, 1.0 / m) if init is None else np.asarray(init, float)
+    lam = np.full(m, 1.0 / m) if init is None else _check_init(init, m)
+    zero = int(np.count_nonzero(lam @ probs == 0))
+    if zero == probs.shape[1]:
+        raise ValueError("no held-out token has a probability above 0 under the mixture, so EM "
+                         "has nothing to fit: smooth the components (e.g. NgramLM(..., "
+                         "'kneser-ney')) or add a uniform one (lmkit.UniformLM)")
+    if zero:
+        warnings.warn(f"{zero} of {probs.shape[1]} held-out tokens get probability 0 from every "
+                      f"component: they are left out of the EM update, and the held-out "
+                      f"log-likelihood is -inf (perplexity inf); smooth the components or add a "
+                      f"uniform one (lmkit.UniformLM)", RuntimeWarning, stacklevel=2)
     trace = []
     prev = -np.inf
     for _ in range(iterations):
         mix = lam @ probs
-        ll = float(np.log(np.maximum(mix, 1e-300)).mean())
+        ok = mix > 0
+        if ok.all():
+            p, ll = probs, float(np.log(mix).mean())
+            fit_ll = ll
+        else:  # tokens the mixture cannot predict: ln p = -inf, and left out of the update
+            p, mix = probs[:, ok], mix[ok]
+            ll, fit_ll = -np.inf, float(np.log(mix).mean())
         trace.append((lam.copy(), ll))
-        if ll - prev < tol:
+        if fit_ll - prev < tol:
             break
-        prev = ll
-        lam = (lam[:, None] * probs / np.maximum(mix, 1e-300)).mean(axis=1)
+        prev = fit_ll
+        lam = (lam[:, None] * p / mix).mean(axis=1)
     return lam, trace

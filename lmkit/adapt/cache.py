@@ -4,15 +4,19 @@ cache, ``RelatedWords``)."""
 
 from __future__ import annotations
 
+from numbers import Real
 from typing import Sequence
 
 import numpy as np
 
+from ..checks import check_ids, check_int, check_real
 from ..interpolate import em_weights
 from ..lm import LanguageModel, require_model
 from ..text import check_sentences, stream
 
 __all__ = ["CacheLM", "RelatedWords"]
+
+MAX_IDS = 10**9  # ids are paired into keys a * size + b, which must fit an int64
 
 
 class RelatedWords:
@@ -26,15 +30,18 @@ class RelatedWords:
 
     def __init__(self, ids: np.ndarray, size: int, window: int = 5, top: int = 20,
                  min_count: int = 5) -> None:
-        ids = np.asarray(ids, dtype=np.int64)
-        if ids.ndim != 1:
-            raise ValueError(f"need a 1-d id stream, got shape {ids.shape}; "
-                             f"build it with lmkit.text.stream(vocab, sentences)")
-        if len(ids) and (ids.min() < 0 or ids.max() >= size):
-            raise ValueError(f"ids must lie in [0, {size}) (size = the vocabulary's length)")
+        size = check_int("size", size, low=1, high=MAX_IDS)
+        window = check_int("window", window, low=1)
+        top = check_int("top", top, low=1)
+        min_count = check_int("min_count", min_count, low=1)
+        ids = check_ids(ids, size, "ids")
+        if len(ids) < 2:
+            raise ValueError(f"need an id stream of at least 2 tokens to count co-occurrences, got "
+                             f"{len(ids)}; build it with lmkit.text.stream(vocab, sentences)")
         n = len(ids)
-        keys = np.concatenate([ids[:-d] * size + ids[d:] for d in range(1, window + 1)]
-                              + [ids[d:] * size + ids[:-d] for d in range(1, window + 1)])
+        reach = min(window, n - 1)  # offsets past the stream's length see nothing
+        keys = np.concatenate([ids[:-d] * size + ids[d:] for d in range(1, reach + 1)]
+                              + [ids[d:] * size + ids[:-d] for d in range(1, reach + 1)])
         pair, count = np.unique(keys, return_counts=True)
         uni = np.bincount(ids, minlength=size).astype(float)
         a, b = pair // size, pair % size
@@ -54,8 +61,20 @@ class RelatedWords:
         self.row_sum = np.bincount(a[keep], weights=pmi[keep], minlength=size)
 
     def value(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """PPMI(a, b) elementwise (0 where b is not among a's kept neighbours)."""
-        key = np.asarray(a) * self.size + np.asarray(b)
+        """PPMI(a, b) elementwise, for ids or id arrays that broadcast together (0 where b is
+        not among a's kept neighbours)."""
+        a, b = np.asarray(a), np.asarray(b)
+        check_ids(a.reshape(-1), self.size, "a")
+        check_ids(b.reshape(-1), self.size, "b")
+        try:
+            np.broadcast_shapes(a.shape, b.shape)
+        except ValueError:
+            raise ValueError(f"a and b must be ids or id arrays of matching shapes, got shapes "
+                             f"{a.shape} and {b.shape}") from None
+        return self._value(a.astype(np.int64), b.astype(np.int64))
+
+    def _value(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        key = a * self.size + b
         if len(self._keys) == 0:
             return np.zeros(np.shape(key))
         idx = np.minimum(np.searchsorted(self._keys, key), len(self._keys) - 1)
@@ -63,8 +82,22 @@ class RelatedWords:
 
     def neighbours(self, a: int) -> tuple[np.ndarray, np.ndarray]:
         """The ids of a's kept neighbours (ascending) and their PPMI."""
+        a = check_int("a", a, low=0, high=self.size - 1)
         lo, hi = np.searchsorted(self._keys, [a * self.size, (a + 1) * self.size])
         return self._keys[lo:hi] % self.size, self._values[lo:hi]
+
+
+def _check_base(base, n: int) -> np.ndarray:
+    p = np.asarray(base)
+    if p.dtype == bool or p.dtype.kind not in "iuf" or p.shape != (n,):
+        raise ValueError(f"base must hold p_base of each of the {n} predicted tokens, "
+                         f"np.exp(base_model.token_logprobs(sentences)); got {p.dtype} of shape "
+                         f"{p.shape}")
+    p = p.astype(float)
+    if not np.all((p >= 0) & (p <= 1)):  # NaN fails too
+        raise ValueError("base must hold probabilities in [0, 1]: pass "
+                         "np.exp(base_model.token_logprobs(sentences)), not log-probabilities")
+    return p
 
 
 class CacheLM(LanguageModel):
@@ -81,6 +114,10 @@ class CacheLM(LanguageModel):
     related to those in the cache.  ``fit`` chooses λ (and λ_s) by EM on held-out text and β
     by a grid search.
 
+    ``size`` (K) is an integer >= 1 (a cache longer than the text holds all of it); ``decay``
+    (β) is finite and >= 0; ``lam`` and ``lam_sem`` are finite, >= 0 and sum to < 1, and
+    ``lam_sem`` > 0 needs ``related``.
+
     ``base`` is any language model: ``token_logprobs`` and ``vocab`` are all the text-level
     methods use; the per-query methods ``logprob`` and ``distribution`` also need the base's
     ``distribution(context)``.  The sentences are read as one running text
@@ -90,18 +127,24 @@ class CacheLM(LanguageModel):
     def __init__(self, base: LanguageModel, size: int = 500, decay: float = 0.0, lam: float = 0.1,
                  related: RelatedWords | None = None, lam_sem: float = 0.0) -> None:
         require_model(base, "base model")
-        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
-            raise ValueError(f"the cache size K must be an integer >= 1, got {size!r}")
-        if decay < 0:
-            raise ValueError(f"decay must be >= 0 (0 = a plain cache), got {decay}")
-        if lam < 0 or lam_sem < 0 or lam + lam_sem >= 1:
-            raise ValueError(f"the weights λ={lam} and λ_sem={lam_sem} must be >= 0 and sum to < 1")
+        size = check_int("size (the cache size K)", size, low=1)
+        decay = check_real("decay", decay, low=0)
+        lam = check_real("lam", lam, low=0, high=1, high_open=True)
+        lam_sem = check_real("lam_sem", lam_sem, low=0, high=1, high_open=True)
+        if lam + lam_sem >= 1:
+            raise ValueError(f"the weights λ={lam} and λ_sem={lam_sem} must be >= 0 and sum to < 1 "
+                             f"(the base model keeps 1 - λ - λ_sem)")
+        if related is not None and not isinstance(related, RelatedWords):
+            raise TypeError(f"related must be a RelatedWords (or None), got {type(related).__name__}")
+        if related is None and lam_sem > 0:
+            raise ValueError(f"lam_sem={lam_sem} weighs a semantic cache, but there is none: pass "
+                             f"related=RelatedWords(stream(vocab, train), len(vocab)), or lam_sem=0")
         if related is not None and related.size != len(base.vocab):
             raise ValueError(f"the related words cover {related.size} ids but the base model's "
                              f"vocabulary has {len(base.vocab)}: build RelatedWords over the "
                              f"same vocabulary, RelatedWords(stream(vocab, train), len(vocab))")
         self.base, self.vocab = base, base.vocab
-        self.size, self.decay, self.lam, self.related, self.lam_sem = int(size), decay, lam, related, lam_sem
+        self.size, self.decay, self.lam, self.related, self.lam_sem = size, decay, lam, related, lam_sem
         self.trace: list = []
 
     @property
@@ -110,15 +153,21 @@ class CacheLM(LanguageModel):
         lam = [1 - self.lam - self.lam_sem, self.lam] + ([self.lam_sem] if self.related is not None else [])
         return np.array(lam)
 
-    def _decay_weights(self) -> np.ndarray:
-        return np.exp(-self.decay * np.arange(1, self.size + 1))
+    def _decay_weights(self, n: int) -> np.ndarray:
+        """The weights of distances d = 1 .. min(K, n): the formula's e^{-βd} times e^β, a
+        factor that cancels in p_cache and p_sem; the nearest token weighs 1, so that no finite
+        β underflows the normaliser to 0."""
+        return np.exp(-self.decay * np.arange(min(self.size, n)))
+
+    def _check_stream(self, ids) -> np.ndarray:
+        return check_ids(ids, len(self.vocab), "ids")
 
     # -- the cache distribution at every position of a stream
     def cache_probs(self, ids: np.ndarray) -> np.ndarray:
         """p_cache(w_i) for every position i of the id stream (NaN at i = 0: no cache yet)."""
-        ids = np.asarray(ids, dtype=np.int64)
+        ids = self._check_stream(ids)
         n = len(ids)
-        w = self._decay_weights()
+        w = self._decay_weights(n)
         norm = np.concatenate(([0.0], np.cumsum(w)))[np.minimum(np.arange(n), self.size)]
         # previous occurrences of the same word, lag by lag in occurrence order
         order = np.lexsort((np.arange(n), ids))
@@ -137,11 +186,11 @@ class CacheLM(LanguageModel):
         """p_sem(w_i) for every position (NaN where the cache relates to nothing)."""
         if self.related is None:
             raise ValueError("this cache has no semantic part: pass related=RelatedWords(...)")
-        ids = np.asarray(ids, dtype=np.int64)
+        ids = self._check_stream(ids)
         num, den = np.zeros(len(ids)), np.zeros(len(ids))
-        w = self._decay_weights()
+        w = self._decay_weights(len(ids))
         for d in range(1, min(self.size, len(ids) - 1) + 1):
-            num[d:] += w[d - 1] * self.related.value(ids[:-d], ids[d:])
+            num[d:] += w[d - 1] * self.related._value(ids[:-d], ids[d:])
             den[d:] += w[d - 1] * self.related.row_sum[ids[:-d]]
         return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
 
@@ -153,6 +202,8 @@ class CacheLM(LanguageModel):
         ids = stream(self.vocab, sentences)
         if base is None:
             base = np.exp(self.base.token_logprobs(sentences))
+        else:
+            base = _check_base(base, len(ids))
         rows = [base, self.cache_probs(ids)]
         if self.related is not None:
             rows.append(self.semantic_probs(ids))
@@ -168,18 +219,29 @@ class CacheLM(LanguageModel):
         """λ (and λ_sem) by EM on ``heldout``; β by grid search over ``decays`` if given.
         The EM trace ``[(weights, mean log-likelihood), ...]`` of the chosen β is kept in
         ``trace``."""
+        if decays is None:
+            decays = [self.decay]
+        elif isinstance(decays, (str, Real)) or not hasattr(decays, "__iter__"):
+            raise TypeError(f"decays is the list of β values to try, e.g. [0.0, 0.01, 0.05], got "
+                            f"{decays!r}; for one β, pass decay= to CacheLM")
+        else:
+            decays = [check_real(f"decays[{i}]", b, low=0) for i, b in enumerate(decays)]
+            if not decays:
+                raise ValueError("decays is empty: give the β values to try, e.g. [0.0, 0.01], "
+                                 "or leave decays=None to keep the cache's decay")
         heldout = check_sentences(heldout, "held-out sentences")
         if not len(heldout):
             raise ValueError("the held-out set is empty: give the cache some text to fit λ on")
-        best = None
+        best, before = None, self.decay
         base = np.exp(self.base.token_logprobs(heldout))  # the same for every β
-        for beta in (decays if decays is not None else [self.decay]):
-            if beta < 0:
-                raise ValueError(f"decay must be >= 0, got {beta}")
-            self.decay = float(beta)
-            lam, trace = em_weights(self.components(heldout, base))
-            if best is None or trace[-1][1] > best[0]:
-                best = (trace[-1][1], float(beta), lam, trace)
+        try:
+            for beta in decays:
+                self.decay = float(beta)
+                lam, trace = em_weights(self.components(heldout, base))
+                if best is None or trace[-1][1] > best[0]:
+                    best = (trace[-1][1], float(beta), lam, trace)
+        finally:
+            self.decay = before
         _, self.decay, lam, self.trace = best
         self.lam = float(lam[1])
         self.lam_sem = float(lam[2]) if self.related is not None else 0.0
@@ -203,11 +265,15 @@ class CacheLM(LanguageModel):
                             f"score text with token_logprobs(sentences) instead")
         if isinstance(history, str):
             raise TypeError("history must be a sequence of tokens, e.g. 'the cat sat'.split()")
-        p = self.base.distribution(context)
         ids = self.vocab.encode(list(history)[-self.size:])
+        if self.vocab.bos_id >= 0 and np.any(ids == self.vocab.bos_id):
+            raise ValueError("history holds '<s>', which is never predicted: the history is the "
+                             "running text of predicted tokens (words and '</s>'); leave '<s>' "
+                             "to the base model's context")
+        p = self.base.distribution(context)
         if len(ids) == 0:
             return p
-        w = self._decay_weights()[: len(ids)][::-1]
+        w = self._decay_weights(len(ids))[::-1]
         cache = np.bincount(ids, weights=w, minlength=len(p)) / w.sum()
         out = (1 - self.lam - self.lam_sem) * p + self.lam * cache
         if self.related is not None:

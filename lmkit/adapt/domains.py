@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import numbers
-
+from ..checks import check_int
 from ..data import load_novel_sentences, load_novels, load_ptb, load_text, load_wikitext2
 from ..text import word_tokenize
 
@@ -29,12 +28,12 @@ def _lower(sents: Sentences) -> Sentences:
 
 def load_domains(tokens: int = 400_000) -> dict[str, dict[str, Sentences]]:
     """Five domains for cross-domain experiments, each ``{"train", "test"}`` of lower-cased
-    sentences, the training part cut to about ``tokens`` words: Penn Treebank (news),
+    sentences, the training part cut to about ``tokens`` words (at least 10): Penn Treebank (news),
     WikiText-2 (encyclopaedia), novels of 1830-1879 and of 1900-1930 (fiction), and Tiny
     Shakespeare (drama, one line of verse or prose per sentence).  The test parts are about a
     tenth of that size.  Penn Treebank and WikiText-2 keep their own ``<unk>``."""
-    if isinstance(tokens, bool) or not isinstance(tokens, numbers.Integral) or tokens < 1:
-        raise ValueError(f"tokens (training words per domain) must be an integer >= 1, got {tokens!r}")
+    tokens = check_int("tokens (training words per domain; the test parts get a tenth)", tokens,
+                       low=10)
     ptb, wt = load_ptb(), load_wikitext2(keep_blank=False)
     shakespeare = [word_tokenize(line) for line in load_text("tinyshakespeare").splitlines()]
     shakespeare = [s for s in shakespeare if s]

@@ -2,11 +2,12 @@ r"""Mixtures of language models: linear interpolation with weights fitted by EM.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Sequence
 
 import numpy as np
 
-from ..interpolate import em_weights
+from ..interpolate import _em_options, em_weights
 from ..lm import LanguageModel, require_model
 from ..text import check_sentences
 
@@ -14,13 +15,22 @@ __all__ = ["MixtureLM"]
 
 
 def _check_weights(weights, n: int) -> np.ndarray:
-    w = np.asarray(weights, dtype=float)
+    """``n`` finite weights >= 0 that sum to 1 (within 1e-6; then normalised exactly)."""
+    try:
+        w = np.asarray(weights)
+    except ValueError as err:
+        raise ValueError(f"weights must be {n} numbers, one per component: {err}") from None
+    if w.dtype == bool or w.dtype.kind not in "iuf":
+        raise TypeError(f"weights must be {n} numbers, one per component, got "
+                        f"{weights!r} (dtype {w.dtype})")
+    w = w.astype(float)
     if w.shape != (n,):
         raise ValueError(f"need {n} weights, one per component, got shape {w.shape}")
-    if np.any(w < 0) or abs(w.sum() - 1) > 1e-9:
-        raise ValueError(f"weights must be >= 0 and sum to 1, got {np.round(w, 6).tolist()} "
-                         f"(sum {w.sum():.6f}); normalise them or call fit_weights")
-    return w
+    if not np.all(np.isfinite(w)) or np.any(w < 0) or abs(w.sum() - 1) > 1e-6:
+        raise ValueError(f"weights must be finite, >= 0 and sum to 1, got "
+                         f"{np.round(w, 6).tolist()} (sum {w.sum():.6f}); normalise them or "
+                         f"call fit_weights")
+    return w / w.sum()
 
 
 def _check_shared_vocab(models: Sequence) -> None:
@@ -42,7 +52,8 @@ def _check_shared_vocab(models: Sequence) -> None:
 
 class MixtureLM(LanguageModel):
     r"""Linear interpolation of language models, :math:`p(w \mid h) = \sum_m \lambda_m p_m(w \mid h)`,
-    with weights given (they must sum to 1) or fitted by EM on held-out text (``fit_weights``).
+    with weights given (finite, >= 0, summing to 1) or fitted by EM on held-out text
+    (``fit_weights``).
 
     The models may be of any kind (n-gram, cache, neural, max-ent, another mixture); they must
     share one vocabulary, so that they predict the same outcomes.  ``token_logprobs`` uses only
@@ -50,6 +61,9 @@ class MixtureLM(LanguageModel):
     """
 
     def __init__(self, models: Sequence[LanguageModel], weights: Sequence[float] | None = None) -> None:
+        if isinstance(models, (str, LanguageModel)) or not isinstance(models, Iterable):
+            raise TypeError(f"models must be a list of language models, e.g. MixtureLM([a, b]), "
+                            f"got {type(models).__name__}")
         models = list(models)
         if len(models) < 1:
             raise ValueError("a mixture needs at least one model")
@@ -61,6 +75,12 @@ class MixtureLM(LanguageModel):
                         else _check_weights(weights, len(models)))
         self.trace: list = []
 
+    def _require(self, method: str) -> None:
+        for m, model in enumerate(self.models):
+            if not callable(getattr(model, method, None)):
+                raise TypeError(f"model {m} of the mixture ({type(model).__name__}) has no "
+                                f"{method}(...); score text with token_logprobs(sentences) instead")
+
     def components(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:
         """``p[m, i]``: model m's probability of the i-th predicted token of ``sentences``."""
         sentences = check_sentences(sentences)
@@ -69,7 +89,10 @@ class MixtureLM(LanguageModel):
     def fit_weights(self, heldout: Sequence[Sequence[str]], iterations: int = 200,
                     tol: float = 1e-8) -> "MixtureLM":
         """EM on held-out text (``lmkit.interpolate.em_weights``); the trace of
-        (weights, mean log-likelihood) is kept in ``trace``."""
+        (weights, mean log-likelihood) is kept in ``trace``.  The weights always sum to 1: a
+        held-out token that every model gives probability 0 is left out of the update (with a
+        ``RuntimeWarning``: the held-out log-likelihood is then -inf)."""
+        iterations, tol = _em_options(iterations, tol)
         heldout = check_sentences(heldout, "held-out sentences")
         if not len(heldout):
             raise ValueError("the held-out set is empty: EM needs text to fit the weights on")
@@ -83,10 +106,12 @@ class MixtureLM(LanguageModel):
 
     def logprob(self, word: str, context: Sequence[str] = ()) -> float:
         r"""ln of :math:`\sum_m \lambda_m p_m(word \mid context)`, from each model's ``logprob``."""
+        self._require("logprob")
         lps = np.array([m.logprob(word, context) for m in self.models])
         with np.errstate(divide="ignore"):
             return float(np.log(np.dot(self.weights, np.exp(lps))))
 
     def distribution(self, context: Sequence[str] = ()) -> np.ndarray:
         """p(w | context) for every word id, from each model's ``distribution(context)``."""
+        self._require("distribution")
         return sum(w * m.distribution(context) for w, m in zip(self.weights, self.models))

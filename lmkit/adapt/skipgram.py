@@ -6,8 +6,10 @@ from typing import Sequence
 
 import numpy as np
 
+from ..checks import check_ids, check_int
 from ..lm import LanguageModel
 from ..text import Vocab, check_sentences, stream
+from .cache import MAX_IDS
 
 __all__ = ["SkipBigram"]
 
@@ -32,31 +34,34 @@ class SkipBigram(LanguageModel):
     """
 
     def __init__(self, distance: int = 2, vocab: Vocab | None = None) -> None:
-        if isinstance(distance, bool) or not isinstance(distance, (int, np.integer)) or distance < 1:
-            raise ValueError(f"distance must be an integer >= 1, got {distance!r}")
-        self.distance, self.vocab = int(distance), vocab
+        self.distance = check_int("distance", distance, low=1)
+        if vocab is not None and not isinstance(vocab, Vocab):
+            raise TypeError(f"vocab must be a lmkit.text.Vocab (or None: built by fit), got "
+                            f"{type(vocab).__name__}")
+        self.vocab, self._given_vocab = vocab, vocab
         self.size: int | None = None
 
     def fit(self, sentences: Sequence[Sequence[str]]) -> "SkipBigram":
         """Count the training sentences' stream; the vocabulary is built from them (every
-        token seen, plus ``<unk>``, ``<s>``, ``</s>``) unless one was given."""
+        token seen, plus ``<unk>``, ``<s>``, ``</s>``) unless one was given to the constructor
+        (a second ``fit`` builds its own again)."""
         sentences = check_sentences(sentences, "training sentences")
-        if self.vocab is None:
-            self.vocab = Vocab(sentences)
-        return self.fit_ids(stream(self.vocab, sentences), len(self.vocab))
+        vocab = self._given_vocab if self._given_vocab is not None else Vocab(sentences)
+        return self._fit_ids(stream(vocab, sentences), len(vocab), vocab)
 
     def fit_ids(self, ids: np.ndarray, size: int) -> "SkipBigram":
-        """Count an id stream over a vocabulary of ``size`` ids."""
-        ids = np.asarray(ids, dtype=np.int64)
-        if ids.ndim != 1 or len(ids) <= self.distance:
-            raise ValueError(f"need a 1-d id stream longer than the distance ({self.distance}), "
-                             f"got shape {ids.shape}")
-        if ids.min() < 0 or ids.max() >= size:
-            raise ValueError(f"ids must lie in [0, {size}) (size = the vocabulary's length)")
-        if self.vocab is not None and size != len(self.vocab):
-            raise ValueError(f"size {size} differs from the vocabulary's {len(self.vocab)} ids")
+        """Count an id stream over a vocabulary of ``size`` ids (the given vocabulary's, if any)."""
+        size = check_int("size", size, low=1, high=MAX_IDS)
+        if self._given_vocab is not None and size != len(self._given_vocab):
+            raise ValueError(f"size {size} differs from the vocabulary's {len(self._given_vocab)} ids")
+        return self._fit_ids(check_ids(ids, size, "ids"), size, self._given_vocab)
+
+    def _fit_ids(self, ids: np.ndarray, size: int, vocab: Vocab | None) -> "SkipBigram":
+        if len(ids) <= self.distance:
+            raise ValueError(f"need an id stream longer than the distance ({self.distance}), "
+                             f"got {len(ids)} ids")
         d = self.distance
-        self.size = int(size)
+        self.vocab, self.size = vocab, int(size)
         self.unigram = (np.bincount(ids, minlength=size) + 1.0) / (len(ids) + size)
         self._keys, cnt = np.unique(ids[:-d] * size + ids[d:], return_counts=True)
         n1, n2 = np.sum(cnt == 1), np.sum(cnt == 2)
@@ -83,7 +88,7 @@ class SkipBigram(LanguageModel):
     def token_probs(self, ids: np.ndarray) -> np.ndarray:
         """p(w_i | w_{i-d}) for every position of an id stream (p_uni for the first d)."""
         self._require_fit()
-        ids = np.asarray(ids, dtype=np.int64)
+        ids = check_ids(ids, self.size, "ids")
         p = self.unigram[ids].copy()
         p[self.distance:] = self._given(ids[:-self.distance], ids[self.distance:])
         return p
@@ -113,4 +118,6 @@ class SkipBigram(LanguageModel):
 
     def logprob(self, word: str, context: Sequence[str] = ()) -> float:
         """ln p(word | context); see ``distribution``."""
+        if not isinstance(word, str):
+            raise TypeError(f"word must be a string, got {type(word).__name__} {word!r}")
         return float(np.log(self.distribution(context)[self.vocab[word]]))

@@ -3,11 +3,13 @@ tf-idf vectors and spherical k-means."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Sequence
 
 import numpy as np
 
-from ..text import Vocab
+from ..checks import check_int
+from ..text import Vocab, check_sentences
 
 __all__ = ["kmeans", "split_articles", "tfidf"]
 
@@ -16,6 +18,10 @@ def split_articles(lines: Sequence[Sequence[str]]) -> list[list[list[str]]]:
     """WikiText lines grouped into articles: a new article starts at each top-level heading
     ``= Title =`` (subheadings ``= = ... = =`` stay inside; lines before the first heading
     belong to the first article)."""
+    if not isinstance(lines, Iterable):
+        raise TypeError(f"lines must be a list of lines, each a list of tokens (e.g. "
+                        f"load_wikitext2()['train']), got {type(lines).__name__}")
+    lines = check_sentences(lines, "lines")
     articles: list[list[list[str]]] = []
     current: list[list[str]] = []
     titled = False
@@ -33,10 +39,18 @@ def split_articles(lines: Sequence[Sequence[str]]) -> list[list[list[str]]]:
 
 def tfidf(docs: Sequence[Sequence[str]], vocab: Vocab) -> np.ndarray:
     r"""L2-normalised tf-idf rows, :math:`\mathrm{tf}(w, d) \log(D / \mathrm{df}(w))`, one per
-    document (a document is a list of tokens; tokens outside ``vocab`` count as ``<unk>``)."""
-    if isinstance(docs, str) or any(isinstance(doc, str) for doc in docs):
+    document (a document is a list of tokens; tokens outside ``vocab`` count as ``<unk>``).
+    An empty document, or one whose words are in every document, gets a row of zeros."""
+    docs = list(docs) if isinstance(docs, Iterable) and not isinstance(docs, str) else docs
+    if not isinstance(docs, list) or any(isinstance(doc, str) or not isinstance(doc, Iterable)
+                                         for doc in docs):
         raise TypeError("docs must be a list of documents, each a list of token strings; "
                         "join an article's lines first: [w for line in article for w in line]")
+    if not isinstance(vocab, Vocab):
+        raise TypeError(f"vocab must be a lmkit.text.Vocab, got {type(vocab).__name__}; "
+                        f"build one with Vocab(docs)")
+    if not docs:
+        raise ValueError("docs is empty: tf-idf needs at least one document")
     D, V = len(docs), len(vocab)
     tf = np.zeros((D, V))
     for i, doc in enumerate(docs):
@@ -53,8 +67,19 @@ def kmeans(x: np.ndarray, k: int, seed: int = 0, iterations: int = 50) -> tuple[
     Rows of ``x`` are unit vectors; each iteration assigns every row to the centroid of
     largest cosine, :math:`\arg\max_j x \cdot c_j`, then sets each centroid to its members'
     normalised sum, until the labels stop changing."""
-    if not 1 <= k <= len(x):
-        raise ValueError(f"k must lie in [1, {len(x)}] (the number of documents), got {k}")
+    try:
+        x = np.asarray(x)
+    except ValueError as err:  # ragged
+        raise ValueError(f"x must be a matrix, one row per document: {err}") from None
+    if x.dtype == bool or x.dtype.kind not in "iuf" or x.ndim != 2 or len(x) == 0:
+        raise ValueError(f"x must be a non-empty numeric matrix, one row per document (e.g. "
+                         f"tfidf(docs, vocab)), got {x.dtype} of shape {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("x holds NaN or inf: k-means needs finite vectors")
+    x = x.astype(float, copy=False)
+    k = check_int("k (the number of clusters, at most the number of rows)", k, low=1, high=len(x))
+    seed = check_int("seed", seed, low=0)
+    iterations = check_int("iterations", iterations, low=1)
     rng = np.random.default_rng(seed)
     centres = [x[rng.integers(len(x))]]
     for _ in range(1, k):

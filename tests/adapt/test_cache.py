@@ -117,8 +117,8 @@ def test_cache_over_a_mixture_and_a_mixture_of_caches():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(size=0), "cache size K must be an integer >= 1"),
-    (dict(decay=-0.1), "decay must be >= 0"),
+    (dict(size=0), r"size \(the cache size K\) must be an integer in \[1, inf\)"),
+    (dict(decay=-0.1), r"decay must be a finite number in \[0, inf\)"),
     (dict(lam=0.7, lam_sem=0.4), "must be >= 0 and sum to < 1"),
 ])
 def test_cache_bad_parameters(kwargs, match):
@@ -140,3 +140,72 @@ def test_cache_bad_base_related_and_heldout():
         CacheLM(lm, related=small, lam_sem=0.1)
     with pytest.raises(TypeError, match="history must be a sequence of tokens"):
         CacheLM(lm).distribution(["<s>"], "the cat")
+
+
+# -- proper distributions on a corpus large enough for every code path: related words with
+#    real neighbours, unseen histories, OOV words, caches longer than the text, steep decays
+from topiccorpus import HELD, TEST, TRAIN as BIG_TRAIN, WORDS  # noqa: E402
+
+BIG = NgramLM(3, "modified-kneser-ney").fit(BIG_TRAIN)
+RELATED = RelatedWords(stream(BIG.vocab, BIG_TRAIN), len(BIG.vocab))
+seen_or_not = st.sampled_from(WORDS[:40] + WORDS[-5:] + ["zebra", "never-seen"])
+
+
+@given(st.lists(st.one_of(seen_or_not, st.just("</s>")), max_size=40),
+       st.lists(seen_or_not, max_size=5), st.booleans(),
+       st.sampled_from([1, 3, 50, 2000, 10**9]),
+       st.one_of(st.sampled_from([0.0, 1000.0, 1e300]), st.floats(0, 50)),
+       st.booleans(), st.floats(0, 0.6))
+@settings(max_examples=80, deadline=None)
+def test_every_cache_is_proper_on_a_large_corpus(history, context, start, size, decay, semantic, lam):
+    cache = CacheLM(BIG, size=size, decay=decay, lam=lam, related=RELATED if semantic else None,
+                    lam_sem=0.3 if semantic else 0.0)
+    p = cache.distribution((["<s>"] if start else []) + context, history)
+    assert np.all(p >= 0) and abs(p.sum() - 1) < 1e-9
+
+
+def test_semantic_cache_has_related_words_to_work_with():
+    assert len(RELATED.neighbours(BIG.vocab["w0"])[0]) > 0  # the path through neighbours() runs
+    assert (RELATED.row_sum > 0).sum() > 100
+
+
+@pytest.mark.parametrize("semantic", [False, True])
+def test_fitted_caches_are_proper_and_agree_with_token_logprobs(semantic):
+    cache = CacheLM(BIG, size=300, related=RELATED if semantic else None)
+    cache.fit(HELD, decays=[0.0, 0.01, 0.1])
+    assert cache.lam > 0.01 and (cache.lam_sem > 0.01 if semantic else cache.lam_sem == 0)
+    assert abs(cache.weights.sum() - 1) < 1e-12
+    text = TEST[-6:]  # ends with OOV words repeated: the cache must raise <unk>
+    lp = cache.token_logprobs(text)
+    history, i = [], 0
+    for sent in text:
+        ctx = ["<s>"]
+        for w in sent + ["</s>"]:
+            p = cache.distribution(ctx, history)
+            assert abs(p.sum() - 1) < 1e-9 and np.all(p >= 0)
+            assert np.log(p[BIG.vocab[w]]) == pytest.approx(lp[i], rel=1e-12)
+            ctx.append(w)
+            history.append(w)
+            i += 1
+    assert i == len(lp)
+
+
+def test_a_cache_over_a_model_that_gives_zeros_still_has_weights_that_sum_to_one():
+    mle = NgramLM(2, "mle").fit(BIG_TRAIN[:300])
+    with pytest.warns(RuntimeWarning, match="held-out tokens get probability 0 from every component"):
+        cache = CacheLM(mle, size=50).fit(HELD)
+    assert abs(cache.weights.sum() - 1) < 1e-12 and 0 < cache.lam < 1
+    assert cache.trace[-1][1] == -np.inf
+    for ctx in (["<s>"], ["<s>", "w3"]):  # seen histories: MLE is proper there only
+        assert abs(cache.distribution(ctx, ["w3", "w7", "zebra"]).sum() - 1) < 1e-9
+
+
+def test_a_steep_decay_keeps_only_the_last_token():
+    # e^{-βd} underflows to 0 for every d at β = 1000; the cache must still be the last token
+    ids = stream(BIG.vocab, TEST[:3])
+    steep = CacheLM(BIG, size=100, decay=1000.0, lam=0.5)
+    got = steep.cache_probs(ids)
+    assert np.array_equal(got[1:], (ids[1:] == ids[:-1]).astype(float))
+    p = steep.distribution(["<s>"], ["w5", "w9"])
+    assert p[BIG.vocab["w9"]] == pytest.approx(0.5 * BIG.prob("w9", ["<s>"]) + 0.5)
+    assert abs(p.sum() - 1) < 1e-12

@@ -24,5 +24,21 @@ def test_five_domains_cut_to_size():
             assert all(s for s in sents)
             words = [w for s in sents for w in s if w not in ("<unk>", "N")]  # PTB's own tokens
             assert all(w == w.lower() for w in words), name
-    with pytest.raises(ValueError, match="tokens .* must be an integer >= 1"):
+    with pytest.raises(ValueError, match=r"tokens .* must be an integer in \[10, inf\)"):
         load_domains(tokens=0)
+
+
+def test_tokens_may_be_a_numpy_integer(monkeypatch):
+    import numpy as np
+
+    import lmkit.adapt.domains as domains
+
+    class Reached(Exception):
+        """Raised where the corpora would be read: the checks have passed."""
+
+    def stop(*args, **kwargs):
+        raise Reached
+
+    monkeypatch.setattr(domains, "load_ptb", stop)
+    with pytest.raises(Reached):
+        load_domains(np.int64(3000))

@@ -91,17 +91,3 @@ def test_weight_decay_reaches_the_tables_but_not_the_unigram_bias():
     decay, rest = param_groups(model, 1e-2)
     assert {id(p) for p in decay["params"]} == {id(model.bigram), id(model.dist2), id(model.trig)}
     assert [id(p) for p in rest["params"]] == [id(model.bias)]
-
-
-@pytest.mark.parametrize("make, match", [
-    (lambda: MaxEntConfig(10, features=("bigram", "fourgram")), "unknown features"),
-    (lambda: MaxEntConfig(1), "vocab_size must be an integer >= 2"),
-    (lambda: MaxEntConfig(10, window=0), "window must be an integer >= 1"),
-    (lambda: MaxEntLM(MaxEntConfig(10), [(3, 11, 0.1)]), r"ids outside \[0, 10\)"),
-    (lambda: MaxEntLM(MaxEntConfig(10), vocab=Vocab([["a", "b"]])), "the config says vocab_size=10"),
-])
-def test_bad_configurations(make, match):
-    with pytest.raises(ValueError, match=match):
-        make()
-    with pytest.raises(TypeError, match="takes a MaxEntConfig"):
-        MaxEntLM(10)

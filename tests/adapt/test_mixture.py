@@ -4,9 +4,10 @@ import inspect
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from lmkit import NgramLM, UniformLM, Vocab
-from lmkit.adapt import MixtureLM, em_weights
+from lmkit.adapt import CacheLM, MixtureLM, SkipBigram, em_weights
 from lmkit.lm import LanguageModel
 from lmkit.metrics import perplexity
 from lmkit.text import stream
@@ -104,3 +105,47 @@ def test_bad_weights_and_empty_heldout():
         MixtureLM([])
     with pytest.raises(ValueError, match="no vocabulary yet"):
         MixtureLM([lm, NgramLM(2)])
+
+
+def test_weights_sum_to_one_when_no_model_predicts_a_token():
+    # the case: two MLE models, a held-out word that neither has seen
+    v = Vocab([["x", "y", "z"]])
+    a = NgramLM(1, "mle", vocab=v).fit([["x", "y"]])
+    b = NgramLM(2, "mle", vocab=v).fit([["y", "x"]])
+    held = [["x", "z", "y"]]
+    with pytest.warns(RuntimeWarning, match="1 of 4 held-out tokens get probability 0"):
+        mix = MixtureLM([a, b]).fit_weights(held)
+    assert mix.weights.sum() == pytest.approx(1, abs=1e-12)
+    assert np.allclose(mix.weights, [1, 0])  # b predicts none of the other tokens
+    assert abs(mix.distribution(["x"]).sum() - 1) < 1e-12
+    assert mix.trace[-1][1] == -np.inf and mix.perplexity(held) == np.inf
+
+
+# -- proper distributions on a corpus large enough for every code path
+from topiccorpus import HELD as BIG_HELD, TRAIN as BIG_TRAIN, WORDS  # noqa: E402
+
+KN = NgramLM(3, "modified-kneser-ney").fit(BIG_TRAIN)
+PARTS = [KN,
+         NgramLM(2, "witten-bell", vocab=KN.vocab).fit(BIG_TRAIN[:400]),
+         NgramLM(4, "kneser-ney", vocab=KN.vocab, discount_fallback=True).fit(BIG_TRAIN[1000:1500]),
+         CacheLM(KN, size=100, lam=0.2),
+         SkipBigram(2, vocab=KN.vocab).fit(BIG_TRAIN)]
+FITTED = MixtureLM(PARTS).fit_weights(BIG_HELD)
+seen_or_not = st.sampled_from(WORDS[:40] + WORDS[-5:] + ["zebra", "never-seen"])
+
+
+@given(st.lists(seen_or_not, max_size=6), st.booleans(), st.integers(0, 2**32 - 1))
+@settings(max_examples=60, deadline=None)
+def test_every_mixture_is_proper_on_a_large_corpus(context, start, seed):
+    ctx = (["<s>"] if start else []) + context  # unseen histories, OOV words, longer than the order
+    weights = np.random.default_rng(seed).dirichlet(np.ones(len(PARTS)) * 0.3)
+    for mix in (FITTED, MixtureLM(PARTS, weights), MixtureLM([FITTED, PARTS[1]], [0.5, 0.5])):
+        p = mix.distribution(ctx)
+        assert np.all(p >= 0) and abs(p.sum() - 1) < 1e-9
+
+
+def test_fitted_mixture_on_a_large_corpus():
+    assert abs(FITTED.weights.sum() - 1) < 1e-12 and np.all(FITTED.weights > 0)
+    ll = [t[1] for t in FITTED.trace]
+    assert np.all(np.isfinite(ll)) and np.all(np.diff(ll) >= -1e-12)
+    assert FITTED.perplexity(BIG_HELD) < min(m.perplexity(BIG_HELD) for m in PARTS)

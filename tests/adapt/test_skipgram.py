@@ -39,7 +39,7 @@ def test_skip_bigram_answers_the_protocol(d):
 
 
 def test_skip_bigram_bad_input():
-    with pytest.raises(ValueError, match="distance must be an integer >= 1"):
+    with pytest.raises(ValueError, match=r"distance must be an integer in \[1, inf\)"):
         SkipBigram(0)
     with pytest.raises(ValueError, match="not fitted yet"):
         SkipBigram(2).token_probs(np.array([1, 2, 3]))
@@ -49,3 +49,27 @@ def test_skip_bigram_bad_input():
         SkipBigram(2).fit_ids(np.array([1, 2, 7]), 5)
     with pytest.raises(ValueError, match="cannot read text"):
         SkipBigram(2).fit_ids(np.array([1, 2, 3, 4]), 5).token_logprobs(HELD)
+
+
+def test_skip_bigram_is_proper_after_every_word_on_a_large_corpus():
+    from topiccorpus import TRAIN as BIG_TRAIN
+
+    for d in (1, 2, 5):
+        m = SkipBigram(d).fit(BIG_TRAIN)
+        assert m.discount > 0 and (m.distribution(["w0"] * d) > m.unigram).any()
+        # every conditioning word (seen, never seen as a history such as <s>, or OOV), and
+        # contexts shorter than d (the unigram)
+        for w in m.vocab.itos + ["zebra"]:
+            p = m.distribution([w] + ["w1"] * (d - 1))
+            assert np.all(p > 0) and abs(p.sum() - 1) < 1e-9
+        assert abs(m.distribution(["w1"] * (d - 1)).sum() - 1) < 1e-9
+
+
+def test_a_second_fit_builds_its_own_vocabulary():
+    m = SkipBigram(1).fit([list("xyz")] * 3)
+    m.fit([list("bdbdbd")] * 2)
+    assert set(m.vocab.itos) == {"<unk>", "<s>", "</s>", "b", "d"} and m.size == len(m.vocab)
+    given_vocab = NgramLM(1).fit(TRAIN).vocab
+    m = SkipBigram(1, vocab=given_vocab).fit(HELD).fit(TRAIN[:2])
+    assert m.vocab is given_vocab
+    assert SkipBigram(1).fit(TRAIN).fit_ids(np.array([0, 1, 2, 1]), 3).vocab is None

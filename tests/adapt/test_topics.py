@@ -16,7 +16,7 @@ def test_articles_tfidf_and_kmeans():
     assert np.allclose(np.linalg.norm(x, axis=1), 1)
     labels, _ = kmeans(x, 2, seed=0)
     assert labels[0] == labels[1] != labels[2] == labels[3]
-    with pytest.raises(ValueError, match="k must lie"):
+    with pytest.raises(ValueError, match=r"k \(the number of clusters, at most the number of rows\) must be an integer in \[1, 4\]"):
         kmeans(x, 5)
 
 
