@@ -12,7 +12,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-__all__ = ["check_ids", "check_int", "check_real"]
+__all__ = ["check_ids", "check_int", "check_real", "check_weights"]
 
 
 def check_int(name: str, value, low: int | None = None, high: int | None = None) -> int:
@@ -73,3 +73,22 @@ def check_ids(ids, size: int, what: str = "ids", scalar_ok: bool = False) -> np.
         raise ValueError(f"{what} must lie in [0, {size}) (the ids of a vocabulary of {size}), "
                          f"got min {lo} and max {hi}; encode the text with the same vocabulary")
     return arr.astype(np.int64, copy=False)
+
+
+def check_weights(name: str, weights, n: int, fix: str = "normalise them") -> np.ndarray:
+    """``n`` finite weights >= 0 that sum to 1 (within 1e-6), returned normalised exactly:
+    the weights of a mixture."""
+    try:
+        w = np.asarray(weights)
+    except ValueError as err:  # ragged
+        raise ValueError(f"{name} must be {n} numbers, one per component: {err}") from None
+    if w.dtype == bool or w.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be {n} numbers, one per component, got {weights!r} "
+                        f"(dtype {w.dtype})")
+    w = w.astype(float)
+    if w.shape != (n,):
+        raise ValueError(f"{name} needs {n} weights, one per component, got shape {w.shape}")
+    if not np.all(np.isfinite(w)) or np.any(w < 0) or abs(w.sum() - 1) > 1e-6:
+        raise ValueError(f"{name} must be finite weights >= 0 that sum to 1, got "
+                         f"{np.round(w, 6).tolist()} (sum {w.sum():.6f}); {fix}")
+    return w / w.sum()

@@ -19,12 +19,12 @@ from numbers import Real
 
 import numpy as np
 
-from .checks import check_int, check_real
+from .checks import check_int, check_real, check_weights
 
-__all__ = ["em_weights"]
+__all__ = ["em_options", "em_weights"]
 
 
-def _em_options(iterations, tol) -> tuple[int, float]:
+def em_options(iterations, tol) -> tuple[int, float]:
     """``iterations`` (an integer >= 1) and ``tol`` (a number, or -inf: never stop early)."""
     iterations = check_int("iterations", iterations, low=1)
     if isinstance(tol, Real) and not isinstance(tol, bool) and tol == -math.inf:
@@ -58,20 +58,6 @@ def _check_probs(probs) -> np.ndarray:
     return p
 
 
-def _check_init(init, m: int) -> np.ndarray:
-    lam = np.asarray(init)
-    if lam.dtype == bool or lam.dtype.kind not in "iuf":
-        raise TypeError(f"init must be {m} numbers (the starting weights), got dtype {lam.dtype}")
-    lam = lam.astype(float)
-    if lam.shape != (m,):
-        raise ValueError(f"init needs {m} weights, one per component, got shape {lam.shape}")
-    if not np.all(np.isfinite(lam)) or np.any(lam < 0) or abs(lam.sum() - 1) > 1e-6:
-        raise ValueError(f"init must be finite weights >= 0 that sum to 1, got "
-                         f"{np.round(lam, 6).tolist()}; normalise them, or leave init=None "
-                         f"(uniform)")
-    return lam
-
-
 def em_weights(probs: np.ndarray, iterations: int = 100, tol: float = 1e-7,
                init: np.ndarray | None = None) -> tuple[np.ndarray, list[tuple[np.ndarray, float]]]:
     r"""EM for the weights of a mixture whose components are fixed.
@@ -91,9 +77,10 @@ def em_weights(probs: np.ndarray, iterations: int = 100, tol: float = 1e-7,
     that is a ``ValueError``.
     """
     probs = _check_probs(probs)
-    iterations, tol = _em_options(iterations, tol)
+    iterations, tol = em_options(iterations, tol)
     m = probs.shape[0]
-    lam = np.full(m, 1.0 / m) if init is None else _check_init(init, m)
+    lam = (np.full(m, 1.0 / m) if init is None
+           else check_weights("init", init, m, "or leave init=None (uniform)"))
     zero = int(np.count_nonzero(lam @ probs == 0))
     if zero == probs.shape[1]:
         raise ValueError("no held-out token has a probability above 0 under the mixture, so EM "

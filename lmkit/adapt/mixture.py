@@ -7,30 +7,12 @@ from typing import Sequence
 
 import numpy as np
 
-from ..interpolate import _em_options, em_weights
+from ..checks import check_weights
+from ..interpolate import em_options, em_weights
 from ..lm import LanguageModel, require_model
 from ..text import check_sentences
 
 __all__ = ["MixtureLM"]
-
-
-def _check_weights(weights, n: int) -> np.ndarray:
-    """``n`` finite weights >= 0 that sum to 1 (within 1e-6; then normalised exactly)."""
-    try:
-        w = np.asarray(weights)
-    except ValueError as err:
-        raise ValueError(f"weights must be {n} numbers, one per component: {err}") from None
-    if w.dtype == bool or w.dtype.kind not in "iuf":
-        raise TypeError(f"weights must be {n} numbers, one per component, got "
-                        f"{weights!r} (dtype {w.dtype})")
-    w = w.astype(float)
-    if w.shape != (n,):
-        raise ValueError(f"need {n} weights, one per component, got shape {w.shape}")
-    if not np.all(np.isfinite(w)) or np.any(w < 0) or abs(w.sum() - 1) > 1e-6:
-        raise ValueError(f"weights must be finite, >= 0 and sum to 1, got "
-                         f"{np.round(w, 6).tolist()} (sum {w.sum():.6f}); normalise them or "
-                         f"call fit_weights")
-    return w / w.sum()
 
 
 def _check_shared_vocab(models: Sequence) -> None:
@@ -72,7 +54,8 @@ class MixtureLM(LanguageModel):
         _check_shared_vocab(models)
         self.models, self.vocab = models, models[0].vocab
         self.weights = (np.full(len(models), 1 / len(models)) if weights is None
-                        else _check_weights(weights, len(models)))
+                        else check_weights("weights", weights, len(models),
+                                           "normalise them or call fit_weights"))
         self.trace: list = []
 
     def _require(self, method: str) -> None:
@@ -92,7 +75,7 @@ class MixtureLM(LanguageModel):
         (weights, mean log-likelihood) is kept in ``trace``.  The weights always sum to 1: a
         held-out token that every model gives probability 0 is left out of the update (with a
         ``RuntimeWarning``: the held-out log-likelihood is then -inf)."""
-        iterations, tol = _em_options(iterations, tol)
+        iterations, tol = em_options(iterations, tol)
         heldout = check_sentences(heldout, "held-out sentences")
         if not len(heldout):
             raise ValueError("the held-out set is empty: EM needs text to fit the weights on")

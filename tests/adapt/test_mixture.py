@@ -97,7 +97,7 @@ def test_bad_weights_and_empty_heldout():
     lm = NgramLM(2, "kneser-ney", discount_fallback=True).fit(TRAIN)
     with pytest.raises(ValueError, match="sum to 1"):
         MixtureLM([lm, lm], weights=[0.5, 0.6])
-    with pytest.raises(ValueError, match="need 2 weights"):
+    with pytest.raises(ValueError, match="needs 2 weights"):
         MixtureLM([lm, lm], weights=[1.0])
     with pytest.raises(ValueError, match="held-out set is empty"):
         MixtureLM([lm, lm]).fit_weights([])
