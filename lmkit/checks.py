@@ -52,9 +52,10 @@ def _range(low, high, low_closed: bool, high_closed: bool) -> str:
     return f"{lo}, {hi}"
 
 
-def check_ids(ids, size: int, what: str = "ids", scalar_ok: bool = False) -> np.ndarray:
-    """``ids`` as a 1-d int64 array of ids in [0, size), or an error naming the problem and
-    the fix (the one check of id arrays)."""
+def check_ids(ids, size: int | None, what: str = "ids", scalar_ok: bool = False) -> np.ndarray:
+    """``ids`` as a 1-d int64 array of ids in [0, size) (merely >= 0 with ``size=None``, where
+    the vocabulary is not known), or an error naming the problem and the fix (the one check
+    of id arrays)."""
     try:
         arr = np.asarray(ids)
     except ValueError as err:  # ragged
@@ -69,7 +70,10 @@ def check_ids(ids, size: int, what: str = "ids", scalar_ok: bool = False) -> np.
         raise TypeError(f"{what} must be integer ids, got dtype {arr.dtype} (e.g. {arr[0]!r}); "
                         f"encode tokens with vocab.encode(tokens) or lmkit.text.stream")
     lo, hi = arr.min(), arr.max()
-    if lo < 0 or hi >= size:
+    if size is None and lo < 0:
+        raise ValueError(f"{what} must be token ids >= 0, got {lo}: encode the text with "
+                         f"lmkit.text.stream (or lm_ids)")
+    if size is not None and (lo < 0 or hi >= size):
         raise ValueError(f"{what} must lie in [0, {size}) (the ids of a vocabulary of {size}), "
                          f"got min {lo} and max {hi}; encode the text with the same vocabulary")
     return arr.astype(np.int64, copy=False)

@@ -14,26 +14,64 @@ from typing import TypeVar
 
 import numpy as np
 
+from .checks import check_int
+
 __all__ = ["PROFILES", "by_profile", "get_device", "profile", "set_seed"]
 
 PROFILES = ("default", "full")
 T = TypeVar("T")
 
 
-def get_device(prefer: str | None = None):
+def get_device(prefer=None):
     """The best available torch device: CUDA, then Apple's MPS, then the CPU.
 
-    ``prefer`` (or the environment variable ``LMKIT_DEVICE``) forces one, e.g. ``"cpu"``.
+    ``prefer`` (a name such as ``"cpu"``, ``"cuda:1"``, ``"mps"``, or a ``torch.device``), or
+    else the environment variable ``LMKIT_DEVICE`` (unset or empty: choose), forces one.  A
+    forced device must exist on this machine: an unknown name, a GPU that torch does not see
+    (CUDA index included) or MPS where it is not available is a ``ValueError`` naming the fix.
     """
     import torch
 
-    want = prefer or os.environ.get("LMKIT_DEVICE")
-    if want:
+    if prefer is not None:
+        want, origin = prefer, f"get_device({prefer!r})"
+        fix = "ask for 'cpu', or call get_device() to take the best available device"
+        if not isinstance(prefer, (str, torch.device)):
+            raise TypeError(f"prefer must be a device name such as 'cpu' or a torch.device, got "
+                            f"{type(prefer).__name__}")
+    else:
+        want = os.environ.get("LMKIT_DEVICE", "").strip()
+        origin = f"LMKIT_DEVICE={want!r}"
+        fix = "unset LMKIT_DEVICE, or set it to 'cpu'"
+    if isinstance(want, str) and not want and prefer is None:
+        return _best(torch)
+    try:
         dev = torch.device(want)
-        if dev.type == "cuda" and not torch.cuda.is_available():
-            raise ValueError(f"device {want!r} was asked for, but torch sees no CUDA GPU; "
-                             f"unset LMKIT_DEVICE or install a CUDA build of torch")
-        return dev
+    except (RuntimeError, TypeError, ValueError):
+        raise ValueError(f"{origin}: {want!r} is not a device name; use 'cpu', 'cuda', "
+                         f"'cuda:N' or 'mps' ({fix})") from None
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(f"{origin}: device {str(dev)!r} was asked for, but torch sees no CUDA "
+                             f"GPU; {fix}, or install a CUDA build of torch")
+        count = torch.cuda.device_count()
+        if dev.index is not None and dev.index >= count:
+            raise ValueError(f"{origin}: there is no GPU {dev.index}, torch sees {count} "
+                             f"(cuda:0 to cuda:{count - 1}); {fix}")
+    elif dev.type == "mps":
+        mps = getattr(torch.backends, "mps", None)
+        if mps is None or not mps.is_available():
+            raise ValueError(f"{origin}: Apple's MPS was asked for, but it is not available on "
+                             f"this machine (it needs Apple silicon and macOS 12.3+); {fix}")
+    elif dev.type != "cpu":
+        backend = getattr(torch, dev.type, None)
+        available = getattr(backend, "is_available", None)
+        if not (callable(available) and available()):
+            raise ValueError(f"{origin}: device type {dev.type!r} is not available here; lmkit "
+                             f"runs on 'cpu', 'cuda' or 'mps' ({fix})")
+    return dev
+
+
+def _best(torch):
     if torch.cuda.is_available():
         return torch.device("cuda")
     mps = getattr(torch.backends, "mps", None)
@@ -43,9 +81,10 @@ def get_device(prefer: str | None = None):
 
 
 def set_seed(seed: int = 0) -> np.random.Generator:
-    """Seed Python, numpy and torch (if imported); return a fresh numpy ``Generator``."""
-    if not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    """Seed Python, numpy and torch (if imported); return a fresh numpy ``Generator``.
+
+    ``seed``: an integer in [0, 2**64 - 1] (numpy integers welcome)."""
+    seed = check_int("seed", seed, 0, 2**64 - 1)
     random.seed(seed)
     np.random.seed(seed % 2**32)
     try:

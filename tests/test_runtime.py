@@ -38,3 +38,54 @@ def test_profiles(monkeypatch):
     monkeypatch.setenv("LMKIT_PROFILE", "huge")
     with pytest.raises(ValueError, match="LMKIT_PROFILE='huge'"):
         runtime.profile()
+
+
+def test_a_forced_device_must_exist(monkeypatch):
+    """Unknown names, MPS where it is missing and a CUDA index beyond the GPUs torch sees are
+    clear errors, whether asked for by argument or by LMKIT_DEVICE (issue 9)."""
+    monkeypatch.delenv("LMKIT_DEVICE", raising=False)
+    with pytest.raises(ValueError, match=r"'gpu' is not a device name; use 'cpu', 'cuda'"):
+        runtime.get_device("gpu")
+    monkeypatch.setenv("LMKIT_DEVICE", "gpu")
+    with pytest.raises(ValueError, match=r"LMKIT_DEVICE='gpu'.*unset LMKIT_DEVICE"):
+        runtime.get_device()
+    monkeypatch.setenv("LMKIT_DEVICE", "")       # set but empty: choose, as if unset
+    assert runtime.get_device() == runtime.get_device(None)
+    monkeypatch.delenv("LMKIT_DEVICE")
+    # pretend this machine has one GPU and no MPS, then MPS and no GPU
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    assert runtime.get_device("cuda:0") == torch.device("cuda:0")
+    with pytest.raises(ValueError, match=r"there is no GPU 1, torch sees 1 \(cuda:0 to cuda:0\)"):
+        runtime.get_device("cuda:1")
+    with pytest.raises(ValueError, match="Apple's MPS was asked for, but it is not available"):
+        runtime.get_device("mps")
+    monkeypatch.setenv("LMKIT_DEVICE", "mps")
+    with pytest.raises(ValueError, match="LMKIT_DEVICE='mps': Apple's MPS was asked for"):
+        runtime.get_device()
+    monkeypatch.delenv("LMKIT_DEVICE")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    assert runtime.get_device("mps").type == "mps" and runtime.get_device().type == "mps"
+    with pytest.raises(ValueError, match="no CUDA GPU"):
+        runtime.get_device("cuda:0")
+
+
+def test_seeds_accept_numpy_integers_and_refuse_the_rest():
+    assert runtime.set_seed(np.int64(3)).random() == runtime.set_seed(3).random()
+    runtime.set_seed(np.uint8(3))
+    a = torch.rand(2)
+    runtime.set_seed(3)
+    assert torch.equal(a, torch.rand(2))
+    for bad, exc in ((True, TypeError), (2.5, TypeError), (float("nan"), TypeError), (2**64, ValueError)):
+        with pytest.raises(exc, match="seed must be an integer"):
+            runtime.set_seed(bad)
+
+
+def test_by_profile_refuses_an_unknown_profile(monkeypatch):
+    monkeypatch.setenv("LMKIT_PROFILE", "huge")
+    with pytest.raises(ValueError, match=r"LMKIT_PROFILE='huge' is not a profile; use one of"):
+        runtime.by_profile(1, 2)
+    monkeypatch.setenv("LMKIT_PROFILE", " FULL ")
+    assert runtime.by_profile(1, 2) == 2

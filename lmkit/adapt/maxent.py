@@ -19,12 +19,15 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..checks import check_int
 from ..lm import LanguageModel
 from ..text import Vocab, stream
+from ..train.batches import id_stream, shuffled_batches
 
 __all__ = ["MaxEntConfig", "MaxEntLM", "maxent_features", "select_triggers"]
 
 FEATURES = ("unigram", "bigram", "distance2", "triggers")
+MAX_TABLE = 2**32  # entries of one weight table (16 GiB of float32): the bound on vocab_size**2
 
 
 def select_triggers(ids: np.ndarray, size: int, window: int = 10, top: int = 2000,
@@ -35,8 +38,15 @@ def select_triggers(ids: np.ndarray, size: int, window: int = 10, top: int = 200
     Scored by the mutual information between the two binary events, over all positions,
     :math:`I(A_{hist}; B) = \sum_{a, b \in \{0,1\}} p(a, b) \log \frac{p(a, b)}{p(a) p(b)}`, keeping
     the ``top`` pairs with A != B and both words outside the ``skip`` most frequent ids.
+    ``ids`` must lie in [0, ``size``); the counts are integers (``window``, ``top``,
+    ``min_count`` >= 1, ``skip`` >= 0).
     """
-    ids = np.asarray(ids, dtype=np.int64)
+    size = check_int("size", size, 1, 2**31 - 1)
+    ids = id_stream(ids, size=size)
+    window = check_int("window", window, 1)
+    top = check_int("top", top, 1)
+    min_count = check_int("min_count", min_count, 1)
+    skip = check_int("skip", skip, 0)
     n = len(ids)
     uni = np.bincount(ids, minlength=size)
     # a position "has A in its history" once per A: count distinct (A, position) pairs by lag
@@ -61,13 +71,33 @@ def select_triggers(ids: np.ndarray, size: int, window: int = 10, top: int = 200
 def maxent_features(ids: np.ndarray, window: int = 10) -> dict[str, np.ndarray]:
     """Per position of an id stream: the previous word, the one before it (-1 before the
     start), and the ``window`` words before those (distances 3 .. window + 2, -1 padded),
-    where triggers act: the inputs of ``MaxEntLM`` (``prev1``, ``prev2``, ``window``)."""
-    ids = np.asarray(ids, dtype=np.int64)
+    where triggers act: the inputs of ``MaxEntLM`` (``prev1``, ``prev2``, ``window``).
+    ``ids``: token ids >= 0; ``window``: an integer >= 1."""
+    ids = id_stream(ids, empty=True)
+    window = check_int("window", window, 1)
     n = len(ids)
     hist = np.full((n, window + 2), -1, dtype=np.int64)
     for d in range(1, window + 3):
         hist[d:, d - 1] = ids[:-d]
     return {"prev1": hist[:, 0].copy(), "prev2": hist[:, 1].copy(), "window": hist[:, 2:].copy()}
+
+
+def _trigger_pairs(triggers, size: int) -> list[tuple[int, int]]:
+    """The (A, B) ids of ``select_triggers``-style (A, B, score) triples, checked."""
+    if isinstance(triggers, (str, bytes)) or not hasattr(triggers, "__iter__"):
+        raise TypeError(f"triggers must be a list of (A, B, score) triples (select_triggers), got "
+                        f"{type(triggers).__name__}")
+    pairs = []
+    for i, t in enumerate(triggers):
+        if isinstance(t, (str, bytes)) or not hasattr(t, "__len__") or len(t) not in (2, 3):
+            raise TypeError(f"triggers[{i}] must be an (A, B, score) triple of select_triggers, "
+                            f"got {t!r}")
+        pairs.append((check_int(f"triggers[{i}] A", t[0], 0), check_int(f"triggers[{i}] B", t[1], 0)))
+    bad = [(a, b) for a, b in pairs if a >= size or b >= size]
+    if bad:
+        raise ValueError(f"trigger pairs {bad[:3]} have ids outside [0, {size}): select the "
+                         f"triggers on ids of the model's vocabulary")
+    return pairs
 
 
 @dataclass(frozen=True)
@@ -81,14 +111,26 @@ class MaxEntConfig:
     features: tuple[str, ...] = FEATURES
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "features", tuple(self.features))
-        unknown = set(self.features) - set(FEATURES)
+        features = self.features
+        if isinstance(features, str) or not hasattr(features, "__iter__"):
+            raise TypeError(f"features must be a tuple of names from {FEATURES}, e.g. "
+                            f"('unigram', 'bigram'), got {features!r}")
+        features = tuple(features)
+        unknown = [f for f in features if f not in FEATURES]
         if unknown:
-            raise ValueError(f"unknown features {sorted(unknown)}; choose from {FEATURES}")
-        for name, low in (("vocab_size", 2), ("window", 1)):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low:
-                raise ValueError(f"{name} must be an integer >= {low}, got {v!r}")
+            raise ValueError(f"unknown features {unknown}; choose from {FEATURES}")
+        if not features:
+            raise ValueError(f"features is empty: choose at least one of {FEATURES}")
+        object.__setattr__(self, "features", features)
+        object.__setattr__(self, "vocab_size", check_int("vocab_size", self.vocab_size, 2))
+        object.__setattr__(self, "window", check_int("window", self.window, 1))
+        tables = [f for f in ("bigram", "distance2") if f in features]
+        if tables and self.vocab_size ** 2 > MAX_TABLE:
+            raise ValueError(f"vocab_size={self.vocab_size} makes the {' and '.join(tables)} "
+                             f"table{'s' if len(tables) > 1 else ''} vocab_size**2 = "
+                             f"{self.vocab_size ** 2:.2e} weights each, over the bound of "
+                             f"{MAX_TABLE:.2e} (16 GiB): use a vocabulary of at most "
+                             f"{int(MAX_TABLE ** 0.5):,} words (map rare words to <unk>)")
 
 
 class MaxEntLM(nn.Module, LanguageModel):
@@ -112,6 +154,8 @@ class MaxEntLM(nn.Module, LanguageModel):
             raise TypeError(f"MaxEntLM takes a MaxEntConfig, got {type(config).__name__}: "
                             f"MaxEntLM(MaxEntConfig(vocab_size=len(vocab)), vocab=vocab)")
         size, use = config.vocab_size, config.features
+        if vocab is not None and not isinstance(vocab, Vocab):
+            raise TypeError(f"vocab must be a lmkit.text.Vocab (or None), got {type(vocab).__name__}")
         if vocab is not None and len(vocab) != size:
             raise ValueError(f"the vocabulary has {len(vocab)} words but the config says "
                              f"vocab_size={size}")
@@ -119,12 +163,16 @@ class MaxEntLM(nn.Module, LanguageModel):
         self.bias = nn.Parameter(torch.zeros(size)) if "unigram" in use else None
         self.bigram = nn.Parameter(torch.zeros(size, size)) if "bigram" in use else None
         self.dist2 = nn.Parameter(torch.zeros(size, size)) if "distance2" in use else None
-        pairs = [(int(a), int(b)) for a, b, *_ in triggers] if "triggers" in use else []
-        bad = [(a, b) for a, b in pairs if not (0 <= a < size and 0 <= b < size)]
-        if bad:
-            raise ValueError(f"trigger pairs {bad[:3]} have ids outside [0, {size})")
+        pairs = _trigger_pairs(triggers, size)
+        if pairs and "triggers" not in use:
+            raise ValueError(f"{len(pairs)} trigger pairs were given but the config's features "
+                             f"{use} leave out 'triggers': add it, or give no pairs")
         pairs = sorted(set(pairs))
         sources = sorted({a for a, _ in pairs})
+        if (len(sources) + 1) * size > MAX_TABLE:
+            raise ValueError(f"{len(sources)} trigger sources make a table of "
+                             f"{(len(sources) + 1) * size:.2e} weights, over the bound of "
+                             f"{MAX_TABLE:.2e}: select fewer triggers (top=...)")
         row = torch.zeros(size + 1, dtype=torch.long)  # id + 1 -> 1 + row of T (0: not a source)
         if sources:
             row[torch.tensor(sources) + 1] = torch.arange(1, len(sources) + 1)
@@ -147,6 +195,14 @@ class MaxEntLM(nn.Module, LanguageModel):
     def forward(self, prev1: torch.Tensor, prev2: torch.Tensor, window: torch.Tensor,
                 targets: torch.Tensor | None = None):
         size = self.config.vocab_size
+        n = len(prev1)
+        if prev1.dim() != 1 or prev2.shape != prev1.shape or window.shape != (n, self.config.window) \
+                or (targets is not None and targets.shape != prev1.shape):
+            raise ValueError(f"forward takes maxent_features' tensors of one batch of N positions "
+                             f"(prev1, prev2 and targets of shape (N,), window of shape (N, "
+                             f"{self.config.window})), got prev1 {tuple(prev1.shape)}, prev2 "
+                             f"{tuple(prev2.shape)}, window {tuple(window.shape)}"
+                             f"{'' if targets is None else f', targets {tuple(targets.shape)}'}")
         logits = (self.bias if self.bias is not None
                   else self.trig.new_zeros(size)).expand(len(prev1), -1)
         if self.bigram is not None:
@@ -165,29 +221,23 @@ class MaxEntLM(nn.Module, LanguageModel):
         return logits, loss
 
     def _check_ids(self, ids) -> np.ndarray:
-        ids = np.asarray(ids, dtype=np.int64)
-        if ids.ndim != 1 or len(ids) == 0:
-            raise ValueError(f"need a non-empty 1-d id stream, got shape {ids.shape}")
-        if ids.min() < 0 or ids.max() >= self.config.vocab_size:
-            raise ValueError(f"ids must lie in [0, {self.config.vocab_size}): encode the text "
-                             f"with the model's vocabulary (lmkit.text.stream)")
-        return ids
+        return id_stream(ids, size=self.config.vocab_size)
 
     def training_batches(self, ids: np.ndarray, batch: int, seed: int = 0,
                          epochs: int | None = None, device=None) -> Iterator[dict[str, torch.Tensor]]:
         """Dict batches for ``lmkit.train.train``: the features (``maxent_features`` with the
         config's window) and ``targets`` of the positions of the id stream ``ids``, shuffled
         anew every epoch (``lmkit.train.shuffled_batches``)."""
-        from ..train.batches import shuffled_batches
-
         ids = self._check_ids(ids)
         return shuffled_batches({**maxent_features(ids, self.config.window), "targets": ids},
                                 batch, seed=seed, epochs=epochs, device=device)
 
     @torch.no_grad()
     def stream_logprobs(self, ids: np.ndarray, batch: int = 4096) -> np.ndarray:
-        """ln p of every token of an id stream, read as one running text."""
+        """ln p of every token of an id stream, read as one running text, ``batch`` positions
+        at a time."""
         ids = self._check_ids(ids)
+        batch = check_int("batch", batch, 1)
         was_training = self.training
         self.eval()
         device = self.trig.device

@@ -33,6 +33,10 @@ def capture_rng() -> dict:
 
 def restore_rng(state: dict) -> None:
     """Set the generators back to ``capture_rng``'s ``state``."""
+    if not isinstance(state, dict) or not {"torch", "cuda", "numpy", "python"} <= set(state):
+        raise ValueError(f"restore_rng takes the dict of capture_rng() (keys torch, cuda, numpy, "
+                         f"python), got {type(state).__name__}"
+                         f"{' with keys ' + str(sorted(state)) if isinstance(state, dict) else ''}")
     torch.set_rng_state(state["torch"])
     if state["cuda"] and torch.cuda.is_available():
         torch.cuda.set_rng_state_all(state["cuda"])
@@ -45,7 +49,13 @@ def restore_rng(state: dict) -> None:
 
 def save_checkpoint(path, payload: dict) -> None:
     """``torch.save(payload)`` to ``path`` atomically (temporary file, then ``os.replace``)."""
+    if not isinstance(payload, dict):
+        raise TypeError(f"a checkpoint is a dict of tensors and plain values, got "
+                        f"{type(payload).__name__}")
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder: give the checkpoint's file name, e.g. "
+                                f"{path / 'checkpoint.pt'}")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -57,9 +67,26 @@ def save_checkpoint(path, payload: dict) -> None:
 
 
 def load_checkpoint(path) -> dict:
-    """A checkpoint written by ``save_checkpoint``, on the CPU (tensors and plain values only)."""
+    """A checkpoint written by ``save_checkpoint``, on the CPU (tensors and plain values only).
+
+    A missing file is a ``FileNotFoundError``; a file that is not such a checkpoint (another
+    format, a truncated file, pickled objects other than tensors and plain values) a
+    ``ValueError``, each naming the path."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no checkpoint at {path}: check the path (train(..., "
+                                f"checkpoint=path) writes one)")
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder, not a checkpoint: give the checkpoint's "
+                                f"file name")
     try:
-        return torch.load(Path(path), map_location="cpu", weights_only=True)
+        return torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:
-        raise ValueError(f"{path} is not a readable training checkpoint ({err}); delete it or "
-                         f"give another path") from err
+        raise ValueError(f"{path} is not a readable training checkpoint ({type(err).__name__}: "
+                         f"{brief(err)}); delete it or give another path") from err
+
+
+def brief(err: BaseException, limit: int = 300) -> str:
+    """An exception's message on one line, at most ``limit`` characters (for wrapping it)."""
+    text = " ".join(str(err).split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."

@@ -37,6 +37,8 @@ from typing import Any, Iterable, Iterator
 import torch
 import torch.distributed as dist
 
+from ..checks import check_int
+
 __all__ = ["DistContext", "cleanup", "init", "shard", "split_batch"]
 
 
@@ -100,8 +102,8 @@ def init(backend: str | None = None) -> DistContext:
 def split_batch(batch, rank: int, world_size: int):
     """Rank ``rank``'s block of the rows of ``batch`` (a tensor, a pair or tuple of them, or a
     dict; other values are shared): ``torch.tensor_split(t, world_size)[rank]`` of each."""
-    if not 0 <= rank < world_size:
-        raise ValueError(f"rank must lie in [0, {world_size}), got {rank}")
+    world_size = check_int("world_size", world_size, 1)
+    rank = check_int(f"rank (of {world_size} processes)", rank, 0, world_size - 1)
     if isinstance(batch, torch.Tensor):
         if len(batch) < world_size:
             raise ValueError(f"a batch of {len(batch)} rows cannot be shared by {world_size} "
@@ -116,6 +118,8 @@ def split_batch(batch, rank: int, world_size: int):
 
 def shard(batches: Iterable, rank: int, world_size: int) -> Iterator:
     """Rank ``rank``'s share of every batch of ``batches`` (``split_batch``)."""
+    world_size = check_int("world_size", world_size, 1)
+    rank = check_int(f"rank (of {world_size} processes)", rank, 0, world_size - 1)
     return (split_batch(b, rank, world_size) for b in batches)
 
 

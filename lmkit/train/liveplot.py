@@ -14,6 +14,8 @@ class LivePlot:
     def __init__(self, title: str = "") -> None:
         import matplotlib.pyplot as plt
 
+        if not isinstance(title, str):
+            raise TypeError(f"title must be a string, got {type(title).__name__}")
         self.plt, self.title = plt, title
         self.handle = None
 

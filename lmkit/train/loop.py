@@ -23,15 +23,17 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import time
-from numbers import Integral, Real
 from pathlib import Path
 from typing import Callable, Iterable, Union
 
 import torch
 
+from ..checks import check_int, check_real
 from . import distributed
-from .checkpoint import capture_rng, load_checkpoint, restore_rng, save_checkpoint
+from .batches import check_seed
+from .checkpoint import brief, capture_rng, load_checkpoint, restore_rng, save_checkpoint
 from .liveplot import LivePlot
 from .optim import param_groups
 from .precision import autocast_context, check_autocast
@@ -40,20 +42,14 @@ from .schedules import Schedule, get_schedule
 __all__ = ["train"]
 
 
-def _count(name: str, value, low: int, none: bool = False) -> None:
-    if value is None and none:
-        return
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}{' or None' if none else ''}, got {value!r}")
-
-
-def _number(name: str, value, positive: bool, none: bool = False) -> None:
-    if value is None and none:
-        return
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) \
-            or value < 0 or (positive and value == 0):
-        raise ValueError(f"{name} must be a finite number {'> 0' if positive else '>= 0'}"
-                         f"{' or None' if none else ''}, got {value!r}")
+def _or_none(check, name: str, value, *args, what: str, **kwargs):
+    """``check(name, value, ...)``, or None when ``value`` is None (its message says so)."""
+    if value is None:
+        return None
+    try:
+        return check(name, value, *args, **kwargs)
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"{err} (or None: {what})") from None
 
 
 def _detach(state):
@@ -120,21 +116,40 @@ def train(model: torch.nn.Module, batches: Iterable, *, steps: int | None = None
     The history holds ``train_loss`` ((step, running loss) every 10 steps, a 0.98 moving
     average), ``valid_loss`` ((step, evaluate())), ``tokens`` (targets seen), ``seconds`` and
     ``steps``.
+
+    Every argument is checked before anything runs (``lmkit.checks``): the counts are integers
+    in range, the rates finite numbers in range (numpy scalars welcome, ``True``/``False`` and
+    NaN refused); a bad one is a ``TypeError`` or ``ValueError`` naming it and what it must be.
     """
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"train takes a torch.nn.Module whose forward returns (logits, loss), "
+                        f"got {type(model).__name__}")
     if steps is None:
         raise ValueError("give a budget: steps=N, the number of optimiser steps")
-    _count("steps", steps, 1)
-    _number("lr", lr, positive=True)
-    _count("warmup", warmup, 0)
-    _number("clip", clip, positive=True, none=True)
-    _number("weight_decay", weight_decay, positive=False)
-    _count("accumulate", accumulate, 1)
-    _count("eval_every", eval_every, 1)
-    _count("seed", seed, 0)
-    _count("checkpoint_every", checkpoint_every, 1, none=True)
+    steps = check_int("steps", steps, 1)
+    lr = check_real("lr", lr, 0, low_open=True)
+    warmup = check_int("warmup", warmup, 0)
+    clip = _or_none(check_real, "clip", clip, 0, low_open=True, what="no clipping")
+    weight_decay = check_real("weight_decay", weight_decay, 0)
+    accumulate = check_int("accumulate", accumulate, 1)
+    eval_every = check_int("eval_every", eval_every, 1)
+    seed = check_seed(seed)
+    checkpoint_every = _or_none(check_int, "checkpoint_every", checkpoint_every, 1,
+                                what="only at the end")
     for name, flag in (("progress", progress), ("plot", plot), ("resume", resume)):
         if not isinstance(flag, bool):
-            raise ValueError(f"{name} must be True or False, got {flag!r}")
+            raise TypeError(f"{name} must be True or False, got {type(flag).__name__} {flag!r}")
+    for name, fn in (("evaluate", evaluate), ("on_step", on_step)):
+        if fn is not None and not callable(fn):
+            raise TypeError(f"{name} must be a function (or None), got {type(fn).__name__}")
+    if not isinstance(title, str):
+        raise TypeError(f"title must be a string, got {type(title).__name__}")
+    if checkpoint is not None and not isinstance(checkpoint, (str, os.PathLike)):
+        raise TypeError(f"checkpoint must be a file path (or None), got "
+                        f"{type(checkpoint).__name__}")
+    if checkpoint is not None and Path(checkpoint).is_dir():
+        raise IsADirectoryError(f"checkpoint={str(checkpoint)!r} is a folder: give the file to "
+                                f"write, e.g. {Path(checkpoint) / 'checkpoint.pt'}")
     sched = get_schedule(schedule)
     if resume and checkpoint is None:
         raise ValueError("resume=True needs checkpoint=path, the file to resume from")
@@ -145,6 +160,12 @@ def train(model: torch.nn.Module, batches: Iterable, *, steps: int | None = None
         raise ValueError(f"{type(model).__name__} has no parameters to train")
     device = params[0].device
     check_autocast(autocast, device)
+    try:
+        it = iter(batches)
+    except TypeError:
+        raise TypeError(f"batches must be an iterable of (x, y) pairs or of dicts with "
+                        f"'targets' (e.g. lmkit.train.bptt_batches), got "
+                        f"{type(batches).__name__}") from None
     from tqdm.auto import tqdm
 
     ctx = distributed.init()
@@ -153,23 +174,42 @@ def train(model: torch.nn.Module, batches: Iterable, *, steps: int | None = None
     scaler = torch.amp.GradScaler("cuda") if autocast == "fp16" else None
     recurrent = getattr(model, "recurrent", False) is True
     name = schedule if isinstance(schedule, str) else getattr(schedule, "__qualname__", "?")
-    settings = {"steps": steps, "lr": float(lr), "warmup": warmup, "accumulate": accumulate,
-                "schedule": name,
-                "clip": clip, "weight_decay": float(weight_decay), "seed": seed,
+    settings = {"steps": steps, "lr": lr, "warmup": warmup, "accumulate": accumulate,
+                "schedule": name, "clip": clip, "weight_decay": weight_decay, "seed": seed,
                 "autocast": autocast, "world_size": ctx.world_size}
     history = {"train_loss": [], "valid_loss": [], "tokens": 0, "seconds": 0.0, "steps": 0}
     step, running, state, state_batch, rng = 0, None, None, None, None
     if resume and Path(checkpoint).exists():
         ck = load_checkpoint(checkpoint)
+        missing = ([] if not isinstance(ck, dict) else
+                   sorted({"settings", "step", "running", "history", "model", "optimizer", "ranks",
+                           "scaler"} - set(ck)))
+        if not isinstance(ck, dict) or missing or not isinstance(ck["settings"], dict):
+            raise ValueError(f"{checkpoint} is a torch file but not a checkpoint of "
+                             f"lmkit.train.train (it lacks {missing or 'the settings'}): give "
+                             f"another path, or delete it to start afresh")
         saved = ck["settings"]
         diff = {k: (saved.get(k), v) for k, v in settings.items() if saved.get(k) != v}
         if diff:
             raise ValueError(f"{checkpoint} was written by a run with other settings "
                              f"(saved, now): {diff}; resume with the same ones or use a new path")
-        model.load_state_dict(ck["model"])
-        opt.load_state_dict(ck["optimizer"])
-        if scaler is not None:
-            scaler.load_state_dict(ck["scaler"])
+        mine_sd = model.state_dict()
+        saved_sd = ck["model"] if isinstance(ck["model"], dict) else {}
+        odd = sorted(set(mine_sd) ^ set(saved_sd)) or [
+            k for k in mine_sd if tuple(mine_sd[k].shape) != tuple(saved_sd[k].shape)]
+        if odd:  # checked before loading anything, so that the model is left as it was
+            raise ValueError(f"{checkpoint} holds the weights of another model than this "
+                             f"{type(model).__name__} (e.g. {odd[0]!r} differs): resume with the "
+                             f"model that wrote it, or use a new path")
+        try:
+            model.load_state_dict(ck["model"])
+            opt.load_state_dict(ck["optimizer"])
+            if scaler is not None:
+                scaler.load_state_dict(ck["scaler"])
+        except (RuntimeError, ValueError, KeyError) as err:
+            raise ValueError(f"{checkpoint} holds the weights of another model than this "
+                             f"{type(model).__name__} ({brief(err)}): resume with the model that "
+                             f"wrote it, or use a new path") from err
         step, running, history = ck["step"], ck["running"], ck["history"]
         mine = ck["ranks"][ctx.rank]
         state, state_batch, rng = _to(mine["state"], device), mine["state_batch"], mine["rng"]
@@ -184,7 +224,6 @@ def train(model: torch.nn.Module, batches: Iterable, *, steps: int | None = None
                 "model": model.state_dict(), "optimizer": opt.state_dict(), "ranks": ranks,
                 "scaler": scaler.state_dict() if scaler is not None else None})
 
-    it = iter(batches)
     drawn = 0
 
     def draw():
@@ -213,7 +252,13 @@ def train(model: torch.nn.Module, batches: Iterable, *, steps: int | None = None
         nonlocal state
         if ctx.main:
             model.eval()
-            history["valid_loss"].append((step, float(evaluate())))
+            loss = evaluate()
+            try:
+                loss = float(loss)
+            except (TypeError, ValueError):
+                raise TypeError(f"evaluate() must return a number (the validation loss in nats "
+                                f"per token), got {type(loss).__name__}") from None
+            history["valid_loss"].append((step, loss))
         state = None
 
     live = LivePlot(title) if plot and ctx.main else None

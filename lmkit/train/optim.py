@@ -10,9 +10,9 @@ is decayed, one with ``dim < 2`` is not.
 
 from __future__ import annotations
 
-import math
-
 import torch
+
+from ..checks import check_real
 
 __all__ = ["param_groups"]
 
@@ -22,14 +22,14 @@ def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
     "weight_decay": weight_decay}`` (every parameter with ``dim >= 2``) and ``{"params": the rest,
     "weight_decay": 0.0}`` (biases, norm gains, 1-d position weights), each listed once even when
     shared (tied), in ``model.parameters()`` order; an empty group is left out."""
-    if isinstance(weight_decay, bool) or not isinstance(weight_decay, (int, float)) \
-            or not math.isfinite(weight_decay) or weight_decay < 0:
-        raise ValueError(f"weight_decay must be a finite number >= 0, got {weight_decay!r}")
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"param_groups takes a torch.nn.Module, got {type(model).__name__}")
+    weight_decay = check_real("weight_decay", weight_decay, 0)
     params = [p for p in model.parameters() if p.requires_grad]
     if not params:
         raise ValueError(f"{type(model).__name__} has no trainable parameters")
     decay = [p for p in params if p.dim() >= 2]
     rest = [p for p in params if p.dim() < 2]
-    groups = [{"params": decay, "weight_decay": float(weight_decay)},
+    groups = [{"params": decay, "weight_decay": weight_decay},
               {"params": rest, "weight_decay": 0.0}]
     return [g for g in groups if g["params"]]

@@ -32,9 +32,17 @@ def _cpu_flags() -> set[str]:
     return flags
 
 
+def _device(device) -> torch.device:
+    try:
+        return torch.device(device)
+    except (RuntimeError, TypeError, ValueError):
+        raise ValueError(f"{device!r} is not a torch device: give e.g. 'cpu', 'cuda', 'cuda:0' or "
+                         f"a torch.device (lmkit.get_device() picks the best one)") from None
+
+
 def bf16_supported(device) -> bool:
     """Whether ``device`` computes in bfloat16 natively (see the module's docstring)."""
-    device = torch.device(device)
+    device = _device(device)
     if device.type == "cuda":
         return torch.cuda.is_available() and torch.cuda.is_bf16_supported()
     if device.type == "cpu":
@@ -51,7 +59,7 @@ def check_autocast(autocast, device) -> None:
     """Raise a clear error if ``autocast`` is not a mode this ``device`` runs natively."""
     if autocast not in AUTOCAST:
         raise ValueError(f"autocast must be one of {AUTOCAST}, got {autocast!r}")
-    device = torch.device(device)
+    device = _device(device)
     if autocast == "bf16" and not bf16_supported(device):
         raise ValueError(f"autocast='bf16' needs hardware bfloat16 (a CUDA GPU with bf16, or a CPU "
                          f"with AVX512-BF16/AMX/Arm BF16); {device} has none, so it would be "
@@ -63,6 +71,8 @@ def check_autocast(autocast, device) -> None:
 
 def autocast_context(autocast, device):
     """The context manager for the forward pass: ``torch.autocast`` or nothing."""
+    if autocast not in AUTOCAST:
+        raise ValueError(f"autocast must be one of {AUTOCAST}, got {autocast!r}")
     if autocast is None:
         return contextlib.nullcontext()
     dtype = torch.bfloat16 if autocast == "bf16" else torch.float16

@@ -17,7 +17,9 @@ moment estimates are still poor, are small.
 ``constant``    the warm-up, then 1.
 
 ``get_schedule(name_or_callable)`` returns one; ``schedule_values`` tabulates one and
-``plot_schedule`` draws it.  This module does not import torch.
+``plot_schedule`` draws it.  The named schedules refuse a step < 0, ``steps`` < 1, ``warmup`` < 0
+and any number that is not an integer (numpy integers are welcome).  This module does not
+import torch.
 """
 
 from __future__ import annotations
@@ -27,10 +29,16 @@ from typing import Callable, Sequence, Union
 
 import numpy as np
 
+from ..checks import check_int, check_real
+
 __all__ = ["SCHEDULES", "Schedule", "constant", "cosine", "get_schedule", "linear", "noam",
            "noam_peak_lr", "plot_schedule", "schedule_values"]
 
 Schedule = Callable[[int, int, int], float]
+
+
+def _check(step, steps, warmup) -> tuple[int, int, int]:
+    return check_int("step", step, 0), check_int("steps", steps, 1), check_int("warmup", warmup, 0)
 
 
 def _warm(step: int, warmup: int) -> float:
@@ -40,12 +48,14 @@ def _warm(step: int, warmup: int) -> float:
 def cosine(step: int, steps: int, warmup: int) -> float:
     r""":math:`\min(1, \frac{t+1}{W}) \cdot \frac12 \big(1 + \cos(\pi \frac{t}{T})\big)`: warm-up times a
     half cosine from 1 at step 0 towards 0 at step T (the book's default)."""
+    step, steps, warmup = _check(step, steps, warmup)
     return _warm(step, warmup) * 0.5 * (1 + math.cos(math.pi * min(step / steps, 1.0)))
 
 
 def linear(step: int, steps: int, warmup: int) -> float:
     r"""Linear warm-up to 1 at step W - 1, then linear decay
     :math:`\frac{T - t}{T - \max(W - 1, 0)}` towards 0 at step T."""
+    step, steps, warmup = _check(step, steps, warmup)
     if step < warmup:
         return (step + 1) / warmup
     return max(0.0, (steps - step) / max(steps - max(warmup - 1, 0), 1))
@@ -55,6 +65,7 @@ def noam(step: int, steps: int, warmup: int) -> float:
     r"""The Transformer's schedule normalised to peak at 1:
     :math:`\sqrt{W} \min\big((t+1)^{-1/2}, (t+1) W^{-3/2}\big)`, i.e. a linear warm-up then a
     decay as :math:`\sqrt{W / (t+1)}` (it never reaches 0; ``steps`` is not used)."""
+    step, steps, warmup = _check(step, steps, warmup)
     s, w = step + 1, max(warmup, 1)
     return math.sqrt(w) * min(s ** -0.5, s * w ** -1.5)
 
@@ -63,16 +74,15 @@ def noam_peak_lr(d_model: int, warmup: int) -> float:
     r"""The peak rate :math:`d^{-1/2} W^{-1/2}` of the original Noam schedule: with
     ``lr=noam_peak_lr(d_model, warmup)`` and ``schedule="noam"``, ``train`` follows
     :math:`d^{-1/2} \min(s^{-1/2}, s W^{-3/2})` exactly."""
-    if isinstance(d_model, bool) or not isinstance(d_model, int) or d_model < 1:
-        raise ValueError(f"d_model must be an integer >= 1, got {d_model!r}")
-    if isinstance(warmup, bool) or not isinstance(warmup, int) or warmup < 1:
-        raise ValueError(f"warmup must be an integer >= 1 for the Noam schedule, got {warmup!r}")
+    d_model = check_int("d_model", d_model, 1)
+    warmup = check_int("warmup (of the Noam schedule)", warmup, 1)
     return d_model ** -0.5 * warmup ** -0.5
 
 
 def constant(step: int, steps: int, warmup: int) -> float:
     r""":math:`\min(1, \frac{t+1}{W})`: the warm-up, then the peak rate to the end
     (``warmup=0``: constant from the first step)."""
+    step, steps, warmup = _check(step, steps, warmup)
     return _warm(step, warmup)
 
 
@@ -91,30 +101,37 @@ def get_schedule(schedule: Union[str, Schedule]) -> Schedule:
                      f"function (step, steps, warmup) -> multiplier")
 
 
-def _check_counts(steps: int, warmup: int) -> None:
-    for name, v, lo in (("steps", steps, 1), ("warmup", warmup, 0)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < lo:
-            raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
-
-
 def schedule_values(schedule: Union[str, Schedule], steps: int, warmup: int,
                     at: Sequence[int] | None = None) -> np.ndarray:
     """The multiplier at every step ``0 .. steps - 1`` (or at the steps ``at``), as an array."""
-    _check_counts(steps, warmup)
+    steps, warmup = check_int("steps", steps, 1), check_int("warmup", warmup, 0)
     fn = get_schedule(schedule)
-    at = range(steps) if at is None else at
-    return np.array([float(fn(int(t), steps, warmup)) for t in at])
+    if at is None:
+        at = range(steps)
+    elif isinstance(at, (str, bytes)) or not hasattr(at, "__iter__"):
+        raise TypeError(f"at must be a sequence of steps, got {type(at).__name__} {at!r}")
+    at = [check_int(f"at[{i}]", t, 0) for i, t in enumerate(at)]
+    return np.array([float(fn(t, steps, warmup)) for t in at])
 
 
 def plot_schedule(schedules: Union[str, Schedule, Sequence[Union[str, Schedule]]], steps: int,
                   warmup: int, lr: float = 1.0, ax=None):
     """Draw one schedule or several (learning rate ``lr * multiplier`` against the step);
     returns the axes."""
-    import matplotlib.pyplot as plt
-
     if isinstance(schedules, str) or callable(schedules):
         schedules = [schedules]
-    ax = ax if ax is not None else plt.gca()
+    if not hasattr(schedules, "__iter__") or not list(schedules):
+        raise ValueError(f"no schedule to plot in {schedules!r}: give a name of SCHEDULES, a "
+                         f"function (step, steps, warmup) -> multiplier, or a list of them")
+    schedules = list(schedules)
+    for s in schedules:
+        get_schedule(s)
+    steps, warmup = check_int("steps", steps, 1), check_int("warmup", warmup, 0)
+    lr = check_real("lr", lr, 0, low_open=True)
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        ax = plt.gca()
     for s in schedules:
         label = s if isinstance(s, str) else getattr(s, "__name__", "schedule")
         ax.plot(np.arange(steps), lr * schedule_values(s, steps, warmup), label=label)

