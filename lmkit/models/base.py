@@ -38,7 +38,7 @@ from ..checks import check_int, check_real
 from ..lm import LanguageModel
 from ..nn.output import OUTPUT_KINDS, OutputLayer, output_layer
 from ..nn.sampled import NCE
-from ..text import lm_ids
+from ..text import Vocab, lm_ids
 
 __all__ = ["LMOutput", "NeuralLM", "OutputConfig"]
 
@@ -87,22 +87,40 @@ class OutputConfig:
     power: float = 1.0
 
     def __post_init__(self) -> None:
-        if self.output not in OUTPUT_KINDS:
+        if not isinstance(self.output, str) or self.output not in OUTPUT_KINDS:
             raise ValueError(f"output must be one of {OUTPUT_KINDS}, got {self.output!r}")
         sampled = self.output in ("importance", "nce")
         if sampled:
-            check_int(f"k (the samples of the {self.output!r} output layer)", self.k, 1)
+            self._int("k", f"k (the samples of the {self.output!r} output layer)", 1)
         elif self.k is not None:
             raise ValueError(f"k is the number of samples of the 'importance' and 'nce' output "
                              f"layers; the {self.output!r} layer takes none (leave k=None)")
         if self.n_classes is not None:
             if self.output != "class":
                 raise ValueError(f"n_classes is for output='class', not {self.output!r}")
-            check_int("n_classes", self.n_classes, 1)
-        check_real("power", self.power)
+            most = None                      # a model config's vocab_size bounds the classes
+            if getattr(self, "vocab_size", None) is not None:
+                self._int("vocab_size", "vocab_size", 1)
+                most = self.vocab_size
+            self._int("n_classes", "n_classes (at most one class per word)", 1, most)
+        self._real("power", "power")
         if self.power != 1.0 and not sampled:
             raise ValueError(f"power shapes the proposal of the sampled output layers; the "
                              f"{self.output!r} layer has none (leave power=1.0)")
+
+    # the checked value replaces the given one (a numpy scalar becomes a plain int or float,
+    # so that the config prints, compares and saves as plain values)
+    def _int(self, field: str, name: str, low: int | None = None, high: int | None = None) -> None:
+        object.__setattr__(self, field, check_int(name, getattr(self, field), low, high))
+
+    def _real(self, field: str, name: str, *args, **kwargs) -> None:
+        object.__setattr__(self, field, check_real(name, getattr(self, field), *args, **kwargs))
+
+    def _bool(self, field: str) -> None:
+        value = getattr(self, field)
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{field} must be True or False, got {value!r}")
+        object.__setattr__(self, field, bool(value))
 
 
 class NeuralLM(nn.Module, LanguageModel):
@@ -127,6 +145,9 @@ class NeuralLM(nn.Module, LanguageModel):
             raise TypeError(f"{name} is built from a {self.config_class.__name__}, got "
                             f"{type(config).__name__}: e.g. {name}({self.config_class.__name__}"
                             f"(vocab_size=..., ...), counts=..., vocab=...)")
+        if vocab is not None and not isinstance(vocab, Vocab):
+            raise TypeError(f"vocab must be an lmkit.text.Vocab (the one the ids come from), got "
+                            f"{type(vocab).__name__}")
         if vocab is not None and len(vocab) != config.vocab_size:
             raise ValueError(f"the vocabulary has {len(vocab)} words but the config says "
                              f"vocab_size={config.vocab_size}: build the config with len(vocab)")
@@ -144,6 +165,25 @@ class NeuralLM(nn.Module, LanguageModel):
         (shape ``(B, d)`` feed-forward, ``(B, T, d)`` recurrent), and the state after x."""
         raise NotImplementedError
 
+    def _check_ids(self, x: torch.Tensor, shape: tuple, what: str) -> None:
+        """x: an integer tensor of ``shape`` (ints, or None for any size) holding word ids in
+        [0, |V|); ``what`` says what each row is, for the message."""
+        if not isinstance(x, torch.Tensor):
+            raise TypeError(f"x must be a torch tensor of word ids, got {type(x).__name__}: use "
+                            f"torch.as_tensor(ids)")
+        if x.dtype not in (torch.long, torch.int32):
+            raise TypeError(f"x must hold word ids (dtype torch.long), got dtype {x.dtype}: "
+                            f"encode words with the model's vocabulary")
+        if x.dim() != len(shape) or any(n is not None and n != m for n, m in zip(shape, x.shape)):
+            want = ", ".join("batch" if i == 0 else ("time" if n is None else str(n))
+                             for i, n in enumerate(shape))
+            raise ValueError(f"x must have shape ({want}): {what}; got {tuple(x.shape)}")
+        if x.numel():
+            lo, hi = torch.aminmax(x)
+            if lo < 0 or hi >= self.config.vocab_size:
+                raise ValueError(f"x must hold word ids in [0, {self.config.vocab_size}), got "
+                                 f"{int(lo)}..{int(hi)}: encode words with the model's vocabulary")
+
     def forward(self, x: torch.Tensor, targets: torch.Tensor | None = None,
                 state: Any = None) -> LMOutput:
         """``LMOutput(logits, loss)`` with ``.state``: see the module's docstring."""
@@ -151,7 +191,10 @@ class NeuralLM(nn.Module, LanguageModel):
         lead = h.shape[:-1]
         h = h.reshape(-1, h.shape[-1])
         if targets is None:
-            return LMOutput(self.output.log_probs(h).view(*lead, -1), None, state)
+            return LMOutput(self.output.log_probs(h).view(*lead, self.output.size), None, state)
+        if not isinstance(targets, torch.Tensor):
+            raise TypeError(f"targets must be a torch tensor of word ids, got "
+                            f"{type(targets).__name__}: use torch.as_tensor(ids)")
         if targets.shape != lead:
             raise ValueError(f"targets must have shape {tuple(lead)}, one next word per "
                              f"{'position of x' if self.recurrent else 'history (row of x)'}, "
@@ -194,14 +237,22 @@ class NeuralLM(nn.Module, LanguageModel):
         no partition function, O(d) per token, a distribution only as far as NCE
         self-normalised.
         """
-        check_int("batch", batch, 1)
-        check_int("length", length, 1)
-        ids = np.asarray(ids, dtype=np.int64)
+        batch = check_int("batch", batch, 1)
+        length = check_int("length", length, 1)
+        if not isinstance(normalise, (bool, np.bool_)):
+            raise TypeError(f"normalise must be True or False, got {normalise!r}")
+        if isinstance(ids, torch.Tensor):
+            ids = ids.detach().cpu().numpy()
+        ids = np.asarray(ids)
         if ids.ndim != 1 or len(ids) < 2:
             raise ValueError(f"need a 1-d stream of at least 2 ids, got shape {ids.shape}")
+        if ids.dtype.kind not in "iu":
+            raise TypeError(f"ids must be integer word ids, got dtype {ids.dtype}: build them "
+                            f"with lmkit.text.lm_ids(vocab, sentences), not from floats or bools")
         size = self.output.size
         if ids.min() < 0 or ids.max() >= size:
             raise ValueError(f"ids must lie in [0, {size}): build them with the model's vocabulary")
+        ids = ids.astype(np.int64)
         if normalise:
             score = self.output.log_prob
         elif isinstance(self.output, NCE):

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ..checks import check_int
 from .base import NeuralLM, OutputConfig
 
 __all__ = ["AverageConfig", "AverageLM", "BengioConfig", "BengioLM"]
@@ -29,9 +28,9 @@ class AverageConfig(OutputConfig):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        check_int("vocab_size", self.vocab_size, 1)
-        check_int("dim", self.dim, 1)
-        check_int("context (the words of history)", self.context, 1)
+        self._int("vocab_size", "vocab_size", 1)
+        self._int("dim", "dim", 1)
+        self._int("context", "context (the words of history)", 1)
 
 
 @dataclass(frozen=True)
@@ -47,12 +46,11 @@ class BengioConfig(OutputConfig):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        check_int("vocab_size", self.vocab_size, 1)
-        check_int("dim", self.dim, 1)
-        check_int("hidden", self.hidden, 1)
-        check_int("context (the words of history)", self.context, 1)
-        if not isinstance(self.skip, bool):
-            raise TypeError(f"skip must be True or False, got {self.skip!r}")
+        self._int("vocab_size", "vocab_size", 1)
+        self._int("dim", "dim", 1)
+        self._int("hidden", "hidden", 1)
+        self._int("context", "context (the words of history)", 1)
+        self._bool("skip")
 
 
 class _FeedForward(NeuralLM):
@@ -61,9 +59,8 @@ class _FeedForward(NeuralLM):
             raise ValueError(f"{type(self).__name__} is a feed-forward model: it carries no "
                              f"state (pass state=None)")
         n = self.config.context
-        if x.dim() != 2 or x.shape[1] != n:
-            raise ValueError(f"x must have shape (batch, {n}): the {n} previous words of each "
-                             f"target, oldest first; got {tuple(x.shape)}")
+        self._check_ids(x, (None, n), f"the {n} previous words of each target, oldest first "
+                                      f"(context={n})")
         return self.emb(x)
 
 

@@ -14,7 +14,6 @@ from typing import Any
 import torch
 from torch import nn
 
-from ..checks import check_int, check_real
 from .base import NeuralLM, OutputConfig
 
 __all__ = ["RNNConfig", "RNNLM"]
@@ -38,15 +37,14 @@ class RNNConfig(OutputConfig):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        check_int("vocab_size", self.vocab_size, 1)
-        check_int("dim", self.dim, 1)
-        check_int("hidden", self.hidden, 1)
-        check_int("layers", self.layers, 1)
+        self._int("vocab_size", "vocab_size", 1)
+        self._int("dim", "dim", 1)
+        self._int("hidden", "hidden", 1)
+        self._int("layers", "layers", 1)
         if self.cell not in ("rnn", "lstm"):
             raise ValueError(f"cell must be 'rnn' or 'lstm', got {self.cell!r}")
-        check_real("dropout (a probability)", self.dropout, 0, 1, high_open=True)
-        if not isinstance(self.tie, bool):
-            raise TypeError(f"tie must be True or False, got {self.tie!r}")
+        self._real("dropout", "dropout (a probability)", 0, 1, high_open=True)
+        self._bool("tie")
         if self.tie and (self.dim != self.hidden or self.output not in ("full", "importance", "nce")):
             raise ValueError(f"tie=True needs dim == hidden and a full or sampled softmax output "
                              f"(got dim={self.dim}, hidden={self.hidden}, output={self.output!r})")
@@ -79,12 +77,24 @@ class RNNLM(NeuralLM):
     def features(self, x: torch.Tensor, state: Any = None) -> tuple[torch.Tensor, Any]:
         """h (B x T x hidden) for the ids x (B x T), from ``state`` (None: the start of B new
         texts), and the state after the last position (``(h, c)`` for an LSTM)."""
-        if x.dim() != 2:
-            raise ValueError(f"x must have shape (batch, time), got {tuple(x.shape)}")
+        self._check_ids(x, (None, None), "one row of word ids per text")
         if state is not None:
-            h0 = state[0] if isinstance(state, tuple) else state
-            if h0.shape[1] != x.shape[0]:
-                raise ValueError(f"the state is that of {h0.shape[1]} texts but x has "
-                                 f"{x.shape[0]} rows: pass state=None to start new texts")
+            self._check_state(state, x.shape[0])
         out, state = self.rnn(self.drop(self.emb(x)), state)
         return self.drop(out), state
+
+    def _check_state(self, state: Any, rows: int) -> None:
+        c = self.config
+        want = (c.layers, rows, c.hidden)
+        lstm = c.cell == "lstm"
+        parts = state if lstm and isinstance(state, tuple) and len(state) == 2 else (state,)
+        if (lstm and parts == (state,)) or not all(isinstance(p, torch.Tensor) for p in parts):
+            raise TypeError(f"state must be {'a pair (h, c) of tensors' if lstm else 'a tensor'}, "
+                            f"as returned in .state by the previous call; got {type(state).__name__}")
+        for p in parts:
+            if p.dim() == 3 and p.shape[1] != rows:
+                raise ValueError(f"the state is that of {p.shape[1]} texts but x has {rows} "
+                                 f"rows: pass state=None to start new texts")
+            if tuple(p.shape) != want:
+                raise ValueError(f"the state must have shape {want} (layers, texts, hidden), got "
+                                 f"{tuple(p.shape)}: pass the .state of the previous call, or None")

@@ -14,15 +14,21 @@ def huffman_codes(counts: np.ndarray) -> tuple[list[list[int]], list[list[int]]]
     the root (numbered 0 .. |V|-2) and the branch taken at each (0 or 1).
 
     Frequent words get short codes: the expected code length :math:`\sum_w p(w)\, |code(w)|`
-    lies within one bit of the entropy :math:`H(p)` (Huffman's bound).
+    lies within one bit of the entropy :math:`H(p)` (Huffman's bound).  A single word needs no
+    bit: its path is empty, and its probability is 1.
     """
-    counts = np.asarray(counts, dtype=float)
+    try:
+        counts = np.asarray(counts, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError("counts must be numbers, one count per word") from None
     if counts.ndim != 1 or len(counts) == 0:
         raise ValueError(f"counts must be a non-empty 1-d array (one count per word), "
                          f"got shape {counts.shape}")
+    if not np.all(np.isfinite(counts)) or np.any(counts < 0):
+        raise ValueError("counts must be finite and >= 0 (one count per word)")
     n = len(counts)
     if n == 1:
-        return [[0]], [[0]]
+        return [[]], [[]]
     heap = [(c, i) for i, c in enumerate(counts)]
     heapq.heapify(heap)
     parent, branch = {}, {}

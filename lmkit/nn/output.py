@@ -43,18 +43,33 @@ OUTPUT_KINDS = ("full", "class", "hierarchical", "importance", "nce")
 
 
 def _check(h: torch.Tensor, targets: torch.Tensor | None, dim: int, size: int) -> None:
+    """Hidden states: a float tensor (batch, dim); targets: a torch.long tensor (batch,) of ids
+    in [0, size)."""
+    if not isinstance(h, torch.Tensor) or not h.is_floating_point():
+        got = f"a {h.dtype} tensor" if isinstance(h, torch.Tensor) else type(h).__name__
+        raise TypeError(f"hidden states must be a float tensor of shape (batch, {dim}), got {got}")
     if h.dim() != 2 or h.shape[1] != dim:
         raise ValueError(f"hidden states must have shape (batch, {dim}), got {tuple(h.shape)}")
     if targets is not None:
+        if not isinstance(targets, torch.Tensor) or targets.dtype != torch.long:
+            got = f"a {targets.dtype} tensor" if isinstance(targets, torch.Tensor) else type(targets).__name__
+            raise TypeError(f"targets must be a tensor of word ids of dtype torch.long, got {got}: "
+                            f"use torch.as_tensor(ids, dtype=torch.long)")
         if targets.shape != (h.shape[0],):
             raise ValueError(f"targets must have shape ({h.shape[0]},), got {tuple(targets.shape)}")
         if len(targets) and (targets.min() < 0 or targets.max() >= size):
-            raise ValueError(f"targets must be word ids in [0, {size})")
+            raise ValueError(f"targets must be word ids in [0, {size}), got "
+                             f"{int(targets.min())}..{int(targets.max())}: encode words with the "
+                             f"model's vocabulary")
 
 
 def _unigram(counts, size: int) -> np.ndarray:
     """Word probabilities from training counts (add 1e-3, so none is zero), checked."""
-    counts = np.asarray(counts, dtype=float)
+    try:
+        counts = np.asarray(counts, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"counts must be numbers: the training count of each of the {size} "
+                        f"words") from None
     if counts.shape != (size,):
         raise ValueError(f"counts must give one count per word ({size}), got shape {counts.shape}")
     if np.any(counts < 0) or not np.all(np.isfinite(counts)):
@@ -75,7 +90,8 @@ class OutputLayer(nn.Module):
         super().__init__()
         size = check_int("size (the vocabulary)", size)
         if size < 1:
-            raise ValueError("the vocabulary is empty: an output layer needs at least one word")
+            raise ValueError(f"size (the vocabulary) must be an integer in [1, inf), got {size}: "
+                             f"the vocabulary is empty, and an output layer needs at least one word")
         self.dim, self.size = check_int("dim (the hidden size)", dim, 1), size
         self._placeholder = counts is None  # structure from uniform counts, to be adopted on load
 
@@ -140,6 +156,7 @@ class FullSoftmax(OutputLayer):
 
     def __init__(self, dim: int, size: int, counts: np.ndarray | None = None) -> None:
         super().__init__(dim, size, counts)
+        dim, size = self.dim, self.size
         self.proj = nn.Linear(dim, size)
         if counts is not None:
             with torch.no_grad():
@@ -148,6 +165,7 @@ class FullSoftmax(OutputLayer):
 
     def scores(self, h: torch.Tensor) -> torch.Tensor:
         r"""The unnormalised scores :math:`s(w, h) = u_w^\top h + b_w` of every word (B x |V|)."""
+        _check(h, None, self.dim, self.size)
         return self.proj(h)
 
     def log_partition(self, h: torch.Tensor) -> torch.Tensor:
@@ -181,8 +199,9 @@ class ClassSoftmax(OutputLayer):
     def __init__(self, dim: int, size: int, counts: np.ndarray | None = None,
                  n_classes: int | None = None) -> None:
         super().__init__(dim, size, counts)
+        dim, size = self.dim, self.size
         if n_classes is not None:
-            check_int("n_classes", n_classes, 1)
+            n_classes = check_int("n_classes", n_classes, 1, self.size)
         counts = np.ones(size) if counts is None else counts
         p = _unigram(counts, size)
         counts = np.asarray(counts, dtype=float)
@@ -228,6 +247,9 @@ class ClassSoftmax(OutputLayer):
 
     def members(self, c: int) -> torch.Tensor:
         """The word ids of class c."""
+        return self._members(check_int("the class c", c, 0, self.n_classes - 1))
+
+    def _members(self, c: int) -> torch.Tensor:
         return self.by_class[self._bounds[c]:self._bounds[c + 1]]
 
     def class_sizes(self) -> np.ndarray:
@@ -243,7 +265,7 @@ class ClassSoftmax(OutputLayer):
         classes, n_rows = torch.unique_consecutive(c[order], return_counts=True)
         pieces = []
         for rows, cls in zip(order.split(n_rows.tolist()), classes.tolist()):
-            m = self.members(cls)
+            m = self._members(cls)
             s = h[rows] @ self.word_proj.weight[m].T + self.word_proj.bias[m]
             slot = self.word_slot[targets[rows]]
             pieces.append(F.log_softmax(s, dim=-1).gather(1, slot[:, None])[:, 0])
@@ -257,7 +279,7 @@ class ClassSoftmax(OutputLayer):
         s = self.word_proj(h)                                         # (B, V)
         out = torch.empty_like(s)
         for c in range(self.n_classes):
-            m = self.members(c)
+            m = self._members(c)
             out[:, m] = F.log_softmax(s[:, m], dim=-1) + lp_class[:, c:c + 1]
         return out
 
@@ -280,6 +302,7 @@ class HierarchicalSoftmax(OutputLayer):
 
     def __init__(self, dim: int, size: int, counts: np.ndarray | None = None) -> None:
         super().__init__(dim, size, counts)
+        dim, size = self.dim, self.size
         counts = np.ones(size) if counts is None else counts
         prob = _unigram(counts, size)
         counts = np.asarray(counts, dtype=float)
@@ -345,6 +368,15 @@ def output_layer(dim: int, size: int, counts: np.ndarray | None = None, *, outpu
 
     if output not in OUTPUT_KINDS:
         raise ValueError(f"unknown output layer {output!r}; choose one of {OUTPUT_KINDS}")
+    sampled = output in ("importance", "nce")
+    if k is not None and not sampled:
+        raise ValueError(f"k is the number of samples of the 'importance' and 'nce' output "
+                         f"layers; the {output!r} layer takes none (leave k=None)")
+    if n_classes is not None and output != "class":
+        raise ValueError(f"n_classes is for output='class', not {output!r} (leave n_classes=None)")
+    if not sampled and (isinstance(power, bool) or power != 1.0):
+        raise ValueError(f"power shapes the proposal of the sampled output layers; the "
+                         f"{output!r} layer has none (leave power=1.0)")
     if output == "full":
         return FullSoftmax(dim, size, counts)
     if output == "class":

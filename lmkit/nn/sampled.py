@@ -30,13 +30,15 @@ class SampledSoftmax(FullSoftmax):
         k = check_int("the number of samples k", k, 1)
         power = check_real("power (of the unigram proposal: 1 unigram, 0 uniform)", power)
         super().__init__(dim, size, counts)  # starts from the unigram: scores near log-probabilities
+        size = self.size
         q = _unigram(np.ones(size) if counts is None else counts, size) ** power
         self.register_buffer("log_q", torch.as_tensor(np.log(q / q.sum()), dtype=torch.float32))
         self.k, self.power = k, power
 
     def sample(self, n: int) -> torch.Tensor:
         """``n`` word ids drawn from Q, with replacement."""
-        return torch.multinomial(self.log_q.exp(), n, replacement=True)
+        return torch.multinomial(self.log_q.exp(), check_int("n (the samples)", n, 1),
+                                 replacement=True)
 
     def _scores(self, h: torch.Tensor, words: torch.Tensor) -> torch.Tensor:
         """Scores of every row of h for the same words: (B, len(words))."""
@@ -44,6 +46,10 @@ class SampledSoftmax(FullSoftmax):
 
     def target_score(self, h: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         """The unnormalised score s(w, h) of each row's own target: O(d) per token."""
+        _check(h, targets, self.dim, self.size)
+        return self._target_score(h, targets)
+
+    def _target_score(self, h: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         return (h * self.proj.weight[targets]).sum(1) + self.proj.bias[targets]
 
     def extra_repr(self) -> str:
@@ -61,7 +67,7 @@ class ImportanceSampling(SampledSoftmax):
     def loss(self, h: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         _check(h, targets, self.dim, self.size)
         noise = self.sample(self.k)                                       # shared by the batch
-        s_true = self.target_score(h, targets) - self.log_q[targets] - math.log(self.k)
+        s_true = self._target_score(h, targets) - self.log_q[targets] - math.log(self.k)
         s_noise = self._scores(h, noise) - self.log_q[noise] - math.log(self.k)
         s_noise = s_noise.masked_fill(noise[None, :] == targets[:, None], float("-inf"))
         logits = torch.cat([s_true[:, None], s_noise], dim=1)
@@ -85,7 +91,7 @@ class NCE(SampledSoftmax):
         _check(h, targets, self.dim, self.size)
         noise = self.sample(self.k)
         log_k = math.log(self.k)
-        s_true = self.target_score(h, targets)
+        s_true = self._target_score(h, targets)
         s_noise = self._scores(h, noise)
         pos = F.logsigmoid(s_true - self.log_q[targets] - log_k)
         neg = F.logsigmoid(-(s_noise - self.log_q[noise] - log_k)).sum(1)

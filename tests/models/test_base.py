@@ -142,3 +142,32 @@ def test_public_accessors():
     assert emb.data_ptr() == model.emb.weight.data_ptr()
     assert model.num_parameters() == sum(p.numel() for p in model.parameters())
     assert RNNLM.recurrent is True and BengioLM.recurrent is False and AverageLM.recurrent is False
+
+
+@pytest.mark.parametrize("output", ["full", "class", "hierarchical", "importance", "nce"])
+def test_the_output_layer_always_covers_the_vocabulary(output):
+    """A model builds its own output layer from ``vocab_size``: it cannot be given one of
+    another size, and counts or a vocabulary of another size are refused."""
+    vocab = Vocab([["a", "b", "c"]])
+    V = len(vocab)
+    opts = dict(output=output, k=3 if output in ("importance", "nce") else None)
+    for model in (RNNLM(RNNConfig(V, 4, 4, **opts), counts=np.ones(V), vocab=vocab),
+                  BengioLM(BengioConfig(V, 4, 4, 2, **opts), vocab=vocab)):
+        assert model.output.size == model.config.vocab_size == len(model.vocab)
+        assert model(torch.zeros(1, 2, dtype=torch.long)).logits.shape[-1] == V
+    with pytest.raises(ValueError, match=rf"one count per word \({V}\)"):
+        RNNLM(RNNConfig(V, 4, 4, **opts), counts=np.ones(V + 1))
+    with pytest.raises(ValueError, match=f"vocab_size={V + 1}"):
+        AverageLM(AverageConfig(V + 1, 4, 2, **opts), vocab=vocab)
+
+
+def test_stream_logprobs_refuses_float_ids_instead_of_truncating_them():
+    model = RNNLM(RNNConfig(10, 4, 4))
+    ids = np.array([1, 2, 3, 4])
+    lp = model.stream_logprobs(ids)
+    with pytest.raises(TypeError, match="integer word ids, got dtype float64"):
+        model.stream_logprobs(ids + 0.7)                 # was scored as ids 1, 2, 3, 4
+    with pytest.raises(TypeError, match="got dtype bool"):
+        model.stream_logprobs(ids > 2)
+    assert np.array_equal(model.stream_logprobs(ids.astype(np.int32)), lp)
+    assert np.array_equal(model.stream_logprobs(torch.as_tensor(ids)), lp)

@@ -190,3 +190,39 @@ def test_a_different_huffman_tree_is_refused():
     saved = HierarchicalSoftmax(D, V, COUNTS).state_dict()
     with pytest.raises(RuntimeError, match="paths"):
         HierarchicalSoftmax(D, V, COUNTS[::-1].copy()).load_state_dict(saved)
+
+
+# ------------------------------------------------------------ one word, and the saved class bounds
+
+@pytest.mark.parametrize("kind", OUTPUT_KINDS)
+def test_a_single_word_has_probability_one(kind):
+    """With one word there is nothing to choose: p = 1 exactly (the Huffman tree of one word
+    has no internal node, so its path is empty), and training it is a no-op that runs."""
+    torch.manual_seed(0)
+    layer = output_layer(D, 1, [7.0], output=kind, k=2 if kind in ("importance", "nce") else None)
+    with torch.no_grad():
+        for p in layer.parameters():
+            p.normal_(std=1.0)
+    h, t = torch.randn(5, D), torch.zeros(5, dtype=torch.long)
+    assert torch.equal(layer.log_probs(h), torch.zeros(5, 1))
+    assert torch.equal(layer.log_prob(h, t), torch.zeros(5))
+    layer.loss(h, t).backward()
+    if kind == "hierarchical":
+        assert layer.max_depth == 0 and layer.mean_depth == 0.0
+
+
+def test_one_word_needs_no_huffman_bit():
+    assert huffman_codes([4.0]) == ([[]], [[]])
+    paths, codes = huffman_codes([1.0, 3.0])
+    assert paths == [[0], [0]] and sorted(codes) == [[0], [1]]
+
+
+def test_the_class_bounds_are_saved_and_a_changed_bound_is_refused():
+    layer = ClassSoftmax(D, V, COUNTS)
+    saved = layer.state_dict()
+    assert {"bounds", "word_class", "word_slot", "by_class"} <= set(saved)
+    assert saved["bounds"].tolist() == [0, *np.cumsum(layer.class_sizes()).tolist()]
+    tampered = dict(saved, bounds=saved["bounds"].clone())
+    tampered["bounds"][1] += 1                     # one word moved across a class edge
+    with pytest.raises(RuntimeError, match="the saved bounds differ"):
+        ClassSoftmax(D, V, COUNTS).load_state_dict(tampered)
