@@ -21,29 +21,15 @@ when a neural module is.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .lazy import attach
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("adapt", "data", "embeddings", "lm", "metrics", "models", "ngram", "nn", "plot",
-               "reference", "runtime", "text", "train")
-# public names re-exported at the top level, and the submodule each comes from
-_NAMES = {
-    "NgramLM": "ngram", "UniformLM": "ngram", "Vocab": "text", "LanguageModel": "lm",
-    "perplexity": "metrics", "cross_entropy": "metrics",
-    "get_device": "runtime", "set_seed": "runtime",
-}
-__all__ = sorted(_SUBMODULES + tuple(_NAMES))
-
-
-def __getattr__(name: str) -> Any:
-    if name in _SUBMODULES:
-        return importlib.import_module(f".{name}", __name__)
-    if name in _NAMES:
-        return getattr(importlib.import_module(f".{_NAMES[name]}", __name__), name)
-    raise AttributeError(f"module 'lmkit' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    # public names re-exported at the top level, and the submodule each comes from
+    {"NgramLM": "ngram", "UniformLM": "ngram", "Vocab": "text", "LanguageModel": "lm",
+     "perplexity": "metrics", "cross_entropy": "metrics", "get_device": "runtime",
+     "set_seed": "runtime"},
+    submodules=["adapt", "checks", "data", "embeddings", "interpolate", "lm", "metrics",
+                "models", "ngram", "nn", "plot", "reference", "runtime", "text", "train"])

@@ -25,10 +25,8 @@ The max-ent names load on first use, so ``import lmkit.adapt`` does not import t
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from ..interpolate import em_weights
+from ..lazy import attach
 from .cache import CacheLM, RelatedWords
 from .domains import load_domains
 from .mixture import MixtureLM
@@ -36,18 +34,8 @@ from .skipgram import SkipBigram
 from .topics import kmeans, split_articles, tfidf
 
 # names whose module needs torch, loaded on first access (PEP 562)
-_LAZY = {"MaxEntConfig": "maxent", "MaxEntLM": "maxent", "maxent_features": "maxent",
-         "select_triggers": "maxent"}
-
-__all__ = sorted(["CacheLM", "MixtureLM", "RelatedWords", "SkipBigram", "em_weights", "kmeans",
-                  "load_domains", "split_articles", "tfidf", *_LAZY])
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-    raise AttributeError(f"module 'lmkit.adapt' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__, __all__ = attach(
+    __name__, {"MaxEntConfig": "maxent", "MaxEntLM": "maxent", "maxent_features": "maxent",
+               "select_triggers": "maxent"},
+    eager=["CacheLM", "MixtureLM", "RelatedWords", "SkipBigram", "em_weights", "kmeans",
+           "load_domains", "split_articles", "tfidf"])

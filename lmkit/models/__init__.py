@@ -17,24 +17,11 @@ Names load on first use (PEP 562).
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from ..lazy import attach
 
-_LAZY = {
+__getattr__, __dir__, __all__ = attach(__name__, {
     "LMOutput": "base", "NeuralLM": "base", "OutputConfig": "base",
     "AverageConfig": "ffnn", "AverageLM": "ffnn", "BengioConfig": "ffnn", "BengioLM": "ffnn",
     "RNNConfig": "rnn", "RNNLM": "rnn",
     "load": "serialize", "save": "serialize",
-}
-
-__all__ = sorted(_LAZY)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-    raise AttributeError(f"module 'lmkit.models' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return __all__
+})

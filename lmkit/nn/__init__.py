@@ -12,26 +12,12 @@ use, so ``import lmkit.nn`` alone does not import torch.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from ..lazy import attach
 from .huffman import huffman_codes
 
 # names whose module needs torch, loaded on first access (PEP 562)
-_LAZY = {
+__getattr__, __dir__, __all__ = attach(__name__, {
     "OUTPUT_KINDS": "output", "OutputLayer": "output", "FullSoftmax": "output",
     "ClassSoftmax": "output", "HierarchicalSoftmax": "output", "output_layer": "output",
     "SampledSoftmax": "sampled", "ImportanceSampling": "sampled", "NCE": "sampled",
-}
-
-__all__ = sorted(["huffman_codes", *_LAZY])
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-    raise AttributeError(f"module 'lmkit.nn' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return __all__
+}, eager=["huffman_codes"])

@@ -16,30 +16,17 @@ The schedules need no torch; everything else loads it on first use (PEP 562).
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from ..lazy import attach
 from .schedules import (SCHEDULES, constant, cosine, get_schedule, linear, noam, noam_peak_lr,
                         plot_schedule, schedule_values)
 
-_LAZY = {"train": "loop", "param_groups": "optim", "bptt_batches": "batches",
-         "ngram_batches": "batches", "shuffled_batches": "batches", "LivePlot": "liveplot",
-         "bf16_supported": "precision", "save_checkpoint": "checkpoint",
-         "load_checkpoint": "checkpoint"}
-_SUBMODULES = ("batches", "checkpoint", "distributed", "liveplot", "loop", "optim", "precision",
-               "schedules")
-
-__all__ = sorted(["SCHEDULES", "constant", "cosine", "get_schedule", "linear", "noam",
-                  "noam_peak_lr", "plot_schedule", "schedule_values", *_LAZY])
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-    if name in _SUBMODULES:
-        return importlib.import_module(f".{name}", __name__)
-    raise AttributeError(f"module 'lmkit.train' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__ + list(_SUBMODULES))
+__getattr__, __dir__, __all__ = attach(
+    __name__,
+    {"train": "loop", "param_groups": "optim", "bptt_batches": "batches",
+     "ngram_batches": "batches", "shuffled_batches": "batches", "LivePlot": "liveplot",
+     "bf16_supported": "precision", "save_checkpoint": "checkpoint",
+     "load_checkpoint": "checkpoint"},
+    eager=["SCHEDULES", "constant", "cosine", "get_schedule", "linear", "noam", "noam_peak_lr",
+           "plot_schedule", "schedule_values"],
+    submodules=["batches", "checkpoint", "distributed", "liveplot", "loop", "optim", "precision",
+                "schedules"])
