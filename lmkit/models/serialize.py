@@ -49,6 +49,13 @@ def save(model: NeuralLM, path: str | os.PathLike) -> Path:
                                              "specials": list(vocab.specials), "unk": vocab.unk},
         "state_dict": model.state_dict(),
     }
+    write_atomic(payload, path)
+    return path
+
+
+def write_atomic(payload: dict, path: Path) -> None:
+    """``torch.save(payload)`` to a temporary file beside ``path``, then renamed onto it: an
+    interrupted write never leaves a truncated file (models here, checkpoints in lmkit.train)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         torch.save(payload, tmp)
@@ -56,7 +63,6 @@ def save(model: NeuralLM, path: str | os.PathLike) -> Path:
     finally:
         if tmp.exists():
             tmp.unlink()
-    return path
 
 
 def load(path: str | os.PathLike, map_location=None) -> NeuralLM:

@@ -11,12 +11,13 @@ an interruption while saving leaves the previous checkpoint intact.
 
 from __future__ import annotations
 
-import os
 import random
 from pathlib import Path
 
 import numpy as np
 import torch
+
+from ..models.serialize import write_atomic
 
 __all__ = ["capture_rng", "load_checkpoint", "restore_rng", "save_checkpoint"]
 
@@ -57,13 +58,7 @@ def save_checkpoint(path, payload: dict) -> None:
         raise IsADirectoryError(f"{path} is a folder: give the checkpoint's file name, e.g. "
                                 f"{path / 'checkpoint.pt'}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        torch.save(payload, tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    write_atomic(payload, path)
 
 
 def load_checkpoint(path) -> dict:
