@@ -4,6 +4,7 @@ numpy scalars that must be accepted."""
 
 import numpy as np
 import pytest
+from badinputs import int_cases, real_cases
 
 from lmkit import NgramLM, UniformLM, Vocab, embeddings
 from lmkit.adapt import (CacheLM, MixtureLM, RelatedWords, SkipBigram, kmeans, load_domains,
@@ -28,31 +29,6 @@ OTHER = NgramLM(2, "kneser-ney", discount_fallback=True).fit(HELD)  # another vo
 DOCS = [["oil", "oil", "barrel"], ["oil", "crude"], ["goal", "match"], ["match", "team", "goal"]]
 X = tfidf(DOCS, Vocab(DOCS))
 P = np.array([[0.5, 0.1, 0.2], [0.1, 0.3, 0.2]])  # 2 components x 3 tokens
-
-
-def int_cases(label, make, name, low):
-    """0 (when below ``low``), -1, NaN, inf and True for an integer parameter."""
-    rng = rf"{name} must be an integer in \[{low}, "
-    cases = [(f"{label}=-1", lambda: make(-1), ValueError, rng + r".*got -1"),
-             (f"{label}=nan", lambda: make(NAN), TypeError, rf"{name} must be an integer, got float nan"),
-             (f"{label}=inf", lambda: make(INF), TypeError, rf"{name} must be an integer, got float inf"),
-             (f"{label}=True", lambda: make(True), TypeError, rf"{name} must be an integer, got bool"),
-             (f"{label}=2.5", lambda: make(2.5), TypeError, rf"{name} must be an integer, got float")]
-    if low > 0:
-        cases.insert(0, (f"{label}=0", lambda: make(0), ValueError, rng + r".*got 0"))
-    return cases
-
-
-def real_cases(label, make, name, zero_ok=True):
-    """0 (unless allowed), -1, NaN, inf and True for a real parameter."""
-    bad = rf"{name} must be a finite number in "
-    cases = [(f"{label}=-1", lambda: make(-1.0), ValueError, bad + r".*got -1"),
-             (f"{label}=nan", lambda: make(NAN), ValueError, bad + r".*got nan"),
-             (f"{label}=inf", lambda: make(INF), ValueError, bad + r".*got inf"),
-             (f"{label}=True", lambda: make(True), TypeError, rf"{name} must be a number, got bool")]
-    if not zero_ok:
-        cases.insert(0, (f"{label}=0", lambda: make(0.0), ValueError, bad + r".*got 0"))
-    return cases
 
 
 CASES = [
@@ -134,7 +110,7 @@ CASES = [
     ("cache of a non-model", lambda: CacheLM("model"), TypeError, "must be a language model"),
     ("cache of an unfitted model", lambda: CacheLM(NgramLM(2)),
      ValueError, "no vocabulary yet: fit it first"),
-    *int_cases("cache size", lambda v: CacheLM(LM, size=v), r"size \(the cache size K\)", 1),
+    *int_cases("cache size", lambda v: CacheLM(LM, size=v), "size (the cache size K)", 1),
     *real_cases("cache decay", lambda v: CacheLM(LM, decay=v), "decay"),
     *real_cases("cache lam", lambda v: CacheLM(LM, lam=v), "lam"),
     ("cache lam=1", lambda: CacheLM(LM, lam=1.0),
@@ -249,7 +225,7 @@ CASES = [
     ("tfidf vocab of another type", lambda: tfidf(DOCS, ["oil"]),
      TypeError, "vocab must be a lmkit.text.Vocab"),
     *int_cases("kmeans k", lambda v: kmeans(X, v),
-               r"k \(the number of clusters, at most the number of rows\)", 1),
+               "k (the number of clusters, at most the number of rows)", 1),
     ("kmeans k > rows", lambda: kmeans(X, 5),
      ValueError, r"at most the number of rows\) must be an integer in \[1, 4\], got 5"),
     *int_cases("kmeans seed", lambda v: kmeans(X, 2, seed=v), "seed", 0),
@@ -261,7 +237,7 @@ CASES = [
     ("kmeans x strings", lambda: kmeans([["a"]], 1), ValueError, "numeric matrix"),
     # -- domains (checked before anything is read)
     *int_cases("load_domains tokens", lambda v: load_domains(v),
-               r"tokens \(training words per domain; the test parts get a tenth\)", 10),
+               "tokens (training words per domain; the test parts get a tenth)", 10),
     ("load_domains tokens=9", lambda: load_domains(9),
      ValueError, r"must be an integer in \[10, inf\), got 9"),
     # -- lmkit.embeddings

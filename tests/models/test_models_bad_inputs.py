@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from badinputs import int_cases
+from badinputs import real_cases as _real
 import torch
 
 from lmkit import Vocab
@@ -66,37 +68,12 @@ class Opaque:  # an arbitrary object, never unpickled by a weights-only load
 torch.save(_raw | {"extra": Opaque()}, DIR / "object.pt")
 
 
-def int_cases(label, make, name, low, high=None):
-    """0 (when below ``low``), -1, NaN, inf, True and 2.5 for an integer parameter."""
-    n = re.escape(name)
-    rng = rf"{n} must be an integer in \[{low}, "
-    cases = [(f"{label}=-1", lambda: make(-1), ValueError, rng + r".*got -1"),
-             (f"{label}=nan", lambda: make(NAN), TypeError, rf"{n} must be an integer, got float nan"),
-             (f"{label}=inf", lambda: make(INF), TypeError, rf"{n} must be an integer, got float inf"),
-             (f"{label}=True", lambda: make(True), TypeError, rf"{n} must be an integer, got bool"),
-             (f"{label}=2.5", lambda: make(2.5), TypeError, rf"{n} must be an integer, got float 2.5")]
-    if low > 0:
-        cases.insert(0, (f"{label}=0", lambda: make(0), ValueError, rng + r".*got 0"))
-    if high is not None:
-        cases.append((f"{label}={high + 1}", lambda: make(high + 1), ValueError,
-                      rng + rf"{high}\], got {high + 1}"))
-    return cases
-
-
-def real_cases(label, make, name, negative_ok=False):
-    """-1 (unless allowed), NaN, inf and True for a real parameter."""
-    n = re.escape(name)
-    bad = rf"{n} must be a finite number in "
-    cases = [(f"{label}=nan", lambda: make(NAN), ValueError, bad + r".*got nan"),
-             (f"{label}=inf", lambda: make(INF), ValueError, bad + r".*got inf"),
-             (f"{label}=-inf", lambda: make(-INF), ValueError, bad + r".*got -inf"),
-             (f"{label}=True", lambda: make(True), TypeError, rf"{n} must be a number, got bool")]
-    if not negative_ok:
-        cases.insert(0, (f"{label}=-1", lambda: make(-1.0), ValueError, bad + r".*got -1"))
-    return cases
-
-
 # -- configs: every field --------------------------------------------------------------------
+def real_cases(label, make, name, negative_ok=False):
+    """The models' real parameters are also tried with -inf; 0 is valid for each of them."""
+    return _real(label, make, name, negative_ok=negative_ok, minus_inf=True)
+
+
 def avg(**kw):
     return AverageConfig(**({"vocab_size": 10, "dim": 4, "context": 2} | kw))
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
+from badinputs import int_cases, real_cases
 import torch
 from matplotlib.figure import Figure
 from tinylm import STREAM, TinyFF, TinyRNN
@@ -76,33 +77,6 @@ def with_env(name, value, fn):
         with environ(name, value):
             return fn()
     return call
-
-
-def int_cases(label, make, name, low, high=None):
-    """0 (when below ``low``), -1, NaN, inf, True and 2.5 for an integer parameter."""
-    n = re.escape(name)
-    rng = rf"{n} must be an integer in \[{low}, "
-    cases = [(f"{label}=-1", lambda: make(-1), ValueError, rng + r".*got -1"),
-             (f"{label}=nan", lambda: make(NAN), TypeError, rf"{n} must be an integer, got float nan"),
-             (f"{label}=inf", lambda: make(INF), TypeError, rf"{n} must be an integer, got float inf"),
-             (f"{label}=True", lambda: make(True), TypeError, rf"{n} must be an integer, got bool"),
-             (f"{label}=2.5", lambda: make(2.5), TypeError, rf"{n} must be an integer, got float 2.5")]
-    if low > 0:
-        cases.insert(0, (f"{label}=0", lambda: make(0), ValueError, rng + r".*got 0"))
-    return cases
-
-
-def real_cases(label, make, name, zero_ok=True):
-    """0 (unless allowed), -1, NaN, inf and True for a real parameter."""
-    n = re.escape(name)
-    bad = rf"{n} must be a finite number in "
-    cases = [(f"{label}=-1", lambda: make(-1.0), ValueError, bad + r".*got -1"),
-             (f"{label}=nan", lambda: make(NAN), ValueError, bad + r".*got nan"),
-             (f"{label}=inf", lambda: make(INF), ValueError, bad + r".*got inf"),
-             (f"{label}=True", lambda: make(True), TypeError, rf"{n} must be a number, got bool")]
-    if not zero_ok:
-        cases.insert(0, (f"{label}=0", lambda: make(0.0), ValueError, bad + r"\(0, .*got 0"))
-    return cases
 
 
 class NoLoss(TinyFF):
