@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 import random
+import sys
 from typing import TypeVar
 
 import numpy as np
 
 from .checks import check_int
 
-__all__ = ["PROFILES", "by_profile", "get_device", "profile", "set_seed"]
+__all__ = ["PROFILES", "apply_pending_seed", "by_profile", "get_device", "profile", "set_seed"]
 
 PROFILES = ("default", "full")
 T = TypeVar("T")
@@ -80,20 +81,31 @@ def _best(torch):
     return torch.device("cpu")
 
 
-def set_seed(seed: int = 0) -> np.random.Generator:
-    """Seed Python, numpy and torch (if imported); return a fresh numpy ``Generator``.
+_pending_torch_seed: int | None = None
 
-    ``seed``: an integer in [0, 2**64 - 1] (numpy integers welcome)."""
+
+def set_seed(seed: int = 0) -> np.random.Generator:
+    """Seed Python, numpy and torch; return a fresh numpy ``Generator``.
+
+    ``seed``: an integer in [0, 2**64 - 1] (numpy integers welcome).  torch is seeded now if it
+    is imported, and otherwise when lmkit first loads one of its neural modules (so that a
+    chapter that never uses torch never imports it)."""
+    global _pending_torch_seed
     seed = check_int("seed", seed, 0, 2**64 - 1)
     random.seed(seed)
     np.random.seed(seed % 2**32)
-    try:
-        import torch
-    except ImportError:  # torch is a core dependency, but seeding numpy alone is still useful
-        pass
-    else:
-        torch.manual_seed(seed)
+    _pending_torch_seed = seed
+    apply_pending_seed()
     return np.random.default_rng(seed)
+
+
+def apply_pending_seed() -> None:
+    """Seed torch with the last ``set_seed`` if torch is imported and not yet seeded with it."""
+    global _pending_torch_seed
+    torch = sys.modules.get("torch")
+    if _pending_torch_seed is not None and torch is not None and hasattr(torch, "manual_seed"):
+        torch.manual_seed(_pending_torch_seed)
+        _pending_torch_seed = None
 
 
 def profile() -> str:

@@ -46,10 +46,14 @@ def _imports_torch(code: str) -> bool:
 
 def test_import_lmkit_is_cheap_and_torch_comes_only_with_a_neural_module():
     assert not _imports_torch("import lmkit")
+    assert not _imports_torch("import lmkit\nlmkit.set_seed(0)")
     assert not _imports_torch("import lmkit\nlmkit.ngram.NgramLM\nlmkit.adapt.CacheLM\n"
                               "lmkit.data.CORPORA\nlmkit.text.Vocab\nlmkit.metrics.perplexity\n"
                               "lmkit.reference.PUBLISHED\nlmkit.interpolate.em_weights")
     assert _imports_torch("import lmkit\nlmkit.models.RNNLM")
+    # a seed given before torch was imported reaches torch when a neural module loads it
+    assert _imports_torch("import lmkit, sys\nlmkit.set_seed(7)\nlmkit.models.RNNLM\nimport torch\n"
+                          "a = torch.rand(3)\ntorch.manual_seed(7)\nassert torch.equal(a, torch.rand(3))")
 
 
 def test_every_lmkit_file_is_readable_in_one_sitting():
