@@ -2,8 +2,7 @@
 
 Notebooks, tests and benchmarks read a number from here instead of typing it, so that each
 figure is stated once, with its source (a key of ``references.bib``), where in the source it
-stands, and what exactly it measures.  ``table()`` lists them all (the reproduction appendix
-is generated from it and from the runs).
+stands, and what exactly it measures.  ``table()`` lists them all.
 """
 
 from __future__ import annotations

@@ -106,3 +106,15 @@ def test_perplexity_is_computed_once_in_lmkit_not_by_hand():
     for p in (ROOT / "lmkit").rglob("*.py"):
         if p.name != "metrics.py":
             assert not by_hand.search(p.read_text("utf-8")), f"{p} computes a perplexity by hand"
+
+
+def test_published_numbers_are_read_from_lmkit_reference_not_typed():
+    """A number from a paper is stated once, in lmkit.reference, with its source."""
+    from lmkit.reference import PUBLISHED
+
+    values = {f"{p.value:g}" for p in PUBLISHED.values()}
+    sources = [(nb.name, _code(nb)) for nb in NOTEBOOKS]
+    sources += [(p.name, p.read_text("utf-8")) for p in (ROOT / "benchmarks").glob("*.py")]
+    for name, src in sources:
+        typed = [v for v in values if re.search(rf"(?<![\d.]){re.escape(v)}(?![\d])", src)]
+        assert not typed, f"{name} types the published {typed}: use lmkit.reference.published"
