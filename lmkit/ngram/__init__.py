@@ -25,10 +25,10 @@ from .model import NgramLM, UniformLM
 from .smoothing import (KATZ_MAX_K, MLE, SMOOTHING, AbsoluteDiscounting, AddOne, Additive,
                         ChurchGale, Dirichlet, Discounting, GoodTuring, JelinekMercer, Katz,
                         KneserNey, ModifiedKneserNey, Smoothing, WittenBell, WittenBellBackoff,
-                        count_of_counts, simple_good_turing)
+                        count_of_counts, simple_good_turing, turing_estimates)
 
 __all__ = ["AbsoluteDiscounting", "AddOne", "Additive", "ChurchGale", "Dirichlet", "Discounting",
            "GoodTuring", "JelinekMercer", "KATZ_MAX_K", "Katz", "KneserNey", "MAX_ORDER", "MLE",
            "ModifiedKneserNey", "NgramCounts", "NgramLM", "SMOOTHING", "Smoothing", "UniformLM",
            "WittenBell", "WittenBellBackoff", "bits_by_count", "count_of_counts", "learning_curves",
-           "length_mass", "simple_good_turing"]
+           "length_mass", "simple_good_turing", "turing_estimates"]

@@ -72,6 +72,11 @@ def learning_curves(methods: Sequence[str], orders: Sequence[int], train: Sequen
     """
     from tqdm.auto import tqdm
 
+    for name, value, example in (("methods", methods, "['kneser-ney']"), ("orders", orders, "[2, 3]"),
+                                 ("sizes", sizes, "[1000, 10000]")):
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+            raise TypeError(f"{name} must be a list, e.g. {example}, got {type(value).__name__} "
+                            f"{value!r}")
     methods, orders, sizes = list(methods), list(orders), list(sizes)
     for m in methods:
         if not isinstance(m, str) or m not in SMOOTHING:
@@ -102,6 +107,10 @@ def bits_by_count(model: NgramLM, test: Sequence[Sequence[str]], max_count: int 
     (0, 1, ..., ``max_count`` or more): ``{count: (tokens, mean bits per token)}``."""
     _check_model(model)
     max_count = check_int("max_count", max_count, 1)
+    test = check_sentences(test, "test sentences")
+    if not test:
+        raise ValueError("bits_by_count needs test sentences: got none (an empty test set has "
+                         "no tokens to group)")
     count = np.minimum(model.training_counts(test), max_count)
     bits = -model.token_logprobs(test) / math.log(2)
     return {int(c): (int((count == c).sum()), float(bits[count == c].mean())) for c in np.unique(count)}

@@ -340,7 +340,8 @@ class NgramLM(LanguageModel):
 
 class UniformLM(LanguageModel):
     """Every outcome in :math:`V \\cup \\{\\langle /s\\rangle\\}` (``<s>`` excluded) has probability
-    :math:`1/|V|`, whatever the history: its perplexity is exactly :math:`|V|`."""
+    :math:`1/|V|`, whatever the history: its perplexity is exactly :math:`|V|`.  It answers
+    ``logprob``/``prob``/``distribution`` as ``NgramLM`` does, so it can join a mixture."""
 
     def __init__(self, vocab: Vocab) -> None:
         if not isinstance(vocab, Vocab):
@@ -354,11 +355,28 @@ class UniformLM(LanguageModel):
         return self
 
     def logprob(self, word: str, context: Sequence[str] = ()) -> float:
-        """ln(1/size) for every word but ``<s>`` (-inf); the context changes nothing."""
+        """ln(1/|V|) for every word (a word outside the vocabulary is ``<unk>``), as
+        ``NgramLM.logprob``; the context changes nothing.  ``<s>`` is never predicted: an error,
+        as for ``NgramLM``."""
         if not isinstance(word, str):
             raise TypeError(f"word must be a string, got {type(word).__name__}")
         _tokens(context, "context", "['<s>', 'the']")
-        return -math.log(self.size) if word != BOS else -math.inf
+        if word == BOS:
+            raise ValueError("<s> is never predicted (it only starts a history); its probability is 0 by definition")
+        return -math.log(self.size)
+
+    def prob(self, word: str, context: Sequence[str] = ()) -> float:
+        """p(word | context) = 1/|V|; see ``logprob``."""
+        return math.exp(self.logprob(word, context))
+
+    def distribution(self, context: Sequence[str] = ()) -> np.ndarray:
+        """p(w | context) = 1/|V| for every id w of the vocabulary but ``<s>``, which gets 0 (as
+        ``NgramLM.distribution``); it sums to 1 and the context changes nothing."""
+        _tokens(context, "context", "['<s>', 'the']")
+        p = np.full(len(self.vocab), 1.0 / self.size)
+        if BOS in self.vocab:
+            p[self.vocab[BOS]] = 0.0
+        return p
 
     def token_logprobs(self, sentences: Iterable[Sequence[str]]) -> np.ndarray:
         tokens, pos = pad_sentences(self.vocab, sentences)

@@ -7,13 +7,14 @@ mass in one hook, ``alpha_gamma`` (see ``lmkit.ngram.smoothing.base``).
 from .base import MLE, Discounting, Smoothing
 from .discounting import (AbsoluteDiscounting, KneserNey, KneserNeyCounts, ModifiedKneserNey,
                           WittenBell, WittenBellBackoff)
-from .goodturing import KATZ_MAX_K, ChurchGale, GoodTuring, Katz, count_of_counts, simple_good_turing
+from .goodturing import (KATZ_MAX_K, ChurchGale, GoodTuring, Katz, count_of_counts,
+                         simple_good_turing, turing_estimates)
 from .linear import AddOne, Additive, Dirichlet, JelinekMercer
 
 __all__ = ["AbsoluteDiscounting", "AddOne", "Additive", "ChurchGale", "Dirichlet", "Discounting",
            "GoodTuring", "KATZ_MAX_K", "JelinekMercer", "Katz", "KneserNey", "KneserNeyCounts", "MLE",
            "ModifiedKneserNey", "SMOOTHING", "Smoothing", "WittenBell", "WittenBellBackoff",
-           "count_of_counts", "simple_good_turing"]
+           "count_of_counts", "simple_good_turing", "turing_estimates"]
 
 SMOOTHING: dict[str, type] = {
     "mle": MLE,

@@ -13,11 +13,29 @@ import numpy as np
 from ...checks import check_int, check_real
 from .base import Discounting, Smoothing, _fmt, _order_of
 
-__all__ = ["ChurchGale", "GoodTuring", "KATZ_MAX_K", "Katz", "count_of_counts", "simple_good_turing"]
+__all__ = ["ChurchGale", "GoodTuring", "KATZ_MAX_K", "Katz", "count_of_counts", "simple_good_turing",
+           "turing_estimates"]
 
 #: The largest k Katz may discount up to.  Katz used k = 5; far above it the counts of counts
 #: n_r are too sparse for Good-Turing's ratios, and the discounts cost memory and time in k.
 KATZ_MAX_K = 100
+
+
+def turing_estimates(r: np.ndarray, n_r: np.ndarray) -> np.ndarray:
+    r"""Turing's raw estimate :math:`r^* = (r+1)\, n_{r+1} / n_r` for the observed counts ``r``
+    (sorted, distinct) with counts-of-counts ``n_r``: 0 where no n-gram was seen r+1 times,
+    which is why ``simple_good_turing`` smooths it."""
+    r, n_r = _checked_counts_of_counts(r, n_r)
+    return _turing(r, n_r)[0]
+
+
+def _turing(r: np.ndarray, n_r: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Turing's estimate, :math:`n_{r+1}`, and whether r+1 was observed (checked inputs)."""
+    nxt = np.searchsorted(r, r + 1)
+    has_next = (nxt < len(r)) & (r[np.minimum(nxt, len(r) - 1)] == r + 1)
+    n_next = np.zeros_like(n_r)
+    n_next[has_next] = n_r[nxt[has_next]]
+    return (r + 1) * n_next / n_r, n_next, has_next
 
 
 def simple_good_turing(r: np.ndarray, n_r: np.ndarray, confidence: float = 1.96) -> np.ndarray:
@@ -44,11 +62,7 @@ def simple_good_turing(r: np.ndarray, n_r: np.ndarray, confidence: float = 1.96)
         b, a = -2.0, math.log(max(z[0], 1e-12))
     b = min(b, -1.0 - 1e-6)  # the smoothed r* must stay below r (Gale and Sampson need b < -1)
     smoothed = (r + 1) * np.exp(b * (np.log(r + 1) - np.log(r)))
-    n_next = np.zeros_like(n_r)
-    nxt = np.searchsorted(r, r + 1)
-    has_next = (nxt < len(r)) & (r[np.minimum(nxt, len(r) - 1)] == r + 1)
-    n_next[has_next] = n_r[nxt[has_next]]
-    turing = (r + 1) * n_next / n_r
+    turing, n_next, has_next = _turing(r, n_r)
     spread = confidence * np.sqrt((r + 1) ** 2 * n_next / n_r ** 2 * (1 + n_next / n_r))
     use_turing = has_next & (np.abs(turing - smoothed) > spread)
     use_turing = np.cumprod(use_turing).astype(bool)  # once smoothed, always smoothed

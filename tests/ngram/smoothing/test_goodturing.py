@@ -107,3 +107,10 @@ def test_church_gale_is_proper_after_every_history_of_a_small_penn_treebank(ptb)
     assert len(lm.parameters["r0"]) > 1
     sums = church_gale_sums(lm)
     assert np.all(np.abs(sums - 1) < 1e-9) and abs(lm.distribution(["first"]).sum() - 1) < 1e-9
+
+
+def test_turing_estimates_are_the_raw_ratio_and_zero_after_a_gap():
+    from lmkit.ngram import turing_estimates
+
+    r, n_r = np.array([1, 2, 3, 5]), np.array([10, 4, 2, 1])
+    assert turing_estimates(r, n_r).tolist() == [2 * 4 / 10, 3 * 2 / 4, 0.0, 0.0]
