@@ -87,20 +87,50 @@ def nearest_neighbours(emb, vocab, words, k: int = 5) -> dict[str, list[str]]:
     """The ``k`` words whose embeddings (rows of ``emb``, a torch tensor or a numpy array, one
     row per id of ``vocab``) have the highest cosine similarity to each word in ``words``,
     the word itself and the special tokens left out: the byproduct the notes call the
-    matrix Q."""
+    matrix Q.  ``words`` is a list of words (not one string); ``k`` is at most the number of
+    words other than the specials and the word itself."""
     import torch  # only here: the rest of this module is numpy
 
-    e = torch.as_tensor(emb).detach().float().cpu()
+    from .text import Vocab
+
+    if not isinstance(vocab, Vocab):
+        raise TypeError(f"vocab must be a lmkit.text.Vocab (the one whose ids index the rows of "
+                        f"emb), got {type(vocab).__name__}")
+    if isinstance(words, str):
+        raise TypeError(f"words must be a list of words, not one string: pass [{words!r}]")
+    try:
+        words = list(words)
+    except TypeError:
+        raise TypeError(f"words must be a list of words, e.g. ['the'], got "
+                        f"{type(words).__name__} {words!r}") from None
+    for w in words:
+        if not isinstance(w, str):
+            raise TypeError(f"words must be word strings, got {type(w).__name__} {w!r}")
+        if w not in vocab:
+            raise KeyError(f"{w!r} is not in the vocabulary ({len(vocab)} words)")
+    try:
+        e = torch.as_tensor(emb).detach().float().cpu()
+    except (TypeError, ValueError, RuntimeError) as err:
+        raise TypeError(f"emb must be a matrix of numbers (a torch tensor or numpy array, one row "
+                        f"per id of vocab), got {type(emb).__name__}: {err}") from None
     if e.dim() != 2 or len(e) != len(vocab):
         raise ValueError(f"emb must have one row per word of the vocabulary ({len(vocab)}), "
                          f"got shape {tuple(e.shape)}")
+    if not torch.isfinite(e).all():
+        raise ValueError("emb holds NaN or inf: cosine similarity needs finite embeddings "
+                         "(did training diverge?)")
+    excluded = {vocab[t] for t in vocab.specials if t in vocab}
+    others = len(vocab) - len(excluded) - 1  # candidates: neither a special nor the word
+    if others < 1:
+        raise ValueError(f"the vocabulary has no words besides the specials to compare with "
+                         f"({len(vocab)} tokens); build it from a corpus")
+    k = check_int("k", k, low=1, high=others)
     e = e / e.norm(dim=1, keepdim=True).clamp(min=1e-12)
     out = {}
     for w in words:
-        if w not in vocab:
-            raise KeyError(f"{w!r} is not in the vocabulary ({len(vocab)} words)")
-        sim = e @ e[vocab[w]]
-        sim[vocab[w]] = -2
-        sim[[vocab[t] for t in vocab.specials if t in vocab]] = -2
+        i = vocab[w]
+        sim = e @ e[i]
+        sim[i] = -2
+        sim[sorted(excluded)] = -2
         out[w] = vocab.decode(sim.topk(k).indices.tolist())
     return out

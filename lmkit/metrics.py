@@ -14,11 +14,20 @@ import math
 
 import numpy as np
 
+from .checks import check_real
+
 __all__ = ["cross_entropy", "perplexity"]
 
 
 def _logprobs(logprobs, normalised: bool = True) -> np.ndarray:
-    lp = np.asarray(logprobs, dtype=float)
+    if not isinstance(normalised, (bool, np.bool_)):
+        raise TypeError(f"normalised must be True or False, got {type(normalised).__name__} "
+                        f"{normalised!r}")
+    try:
+        lp = np.asarray(logprobs, dtype=float)
+    except (TypeError, ValueError) as err:  # ragged, or not numbers
+        raise ValueError(f"logprobs must be a 1-d array of token log-probabilities (numbers), "
+                        f"e.g. model.token_logprobs(sentences): {err}") from None
     if lp.ndim != 1:
         raise ValueError(f"expected a 1-d array of token log-probabilities, got shape {lp.shape}")
     if len(lp) == 0:
@@ -36,8 +45,14 @@ def cross_entropy(logprobs, base: float = 2.0, normalised: bool = True) -> float
     r"""Per-token cross-entropy :math:`-\frac{1}{N}\sum_i \log_b p(w_i \mid h_i)` of natural
     log-probabilities (bits for ``base=2``, nats for ``base=math.e``); infinite if any token
     has probability 0.  ``normalised=False`` accepts scores above 0: the raw scores of a
-    self-normalised model, whose "perplexity" is only as good as its normalisation."""
-    return float(-_logprobs(logprobs, normalised).mean() / math.log(base))
+    self-normalised model, whose "perplexity" is only as good as its normalisation.  The base
+    must be a finite number > 0 other than 1."""
+    base = check_real("base", base, low=0, low_open=True)
+    if base == 1:
+        raise ValueError("base must not be 1 (log_1 is undefined): use 2 for bits or math.e "
+                         "for nats")
+    lp = _logprobs(logprobs, normalised)
+    return float(-lp.mean() / math.log(base))
 
 
 def perplexity(logprobs, normalised: bool = True) -> float:

@@ -55,3 +55,43 @@ def test_raw_scores_of_a_self_normalised_model_need_the_flag():
     with pytest.raises(ValueError, match="normalised=False"):
         metrics.perplexity([0.2, -1.0])
     assert metrics.perplexity([0.2, -1.0], normalised=False) == pytest.approx(math.exp(0.4))
+
+
+LP = [-1.0, -2.0]
+CASES = [  # (id, callable, exception type, fragment of the message that names the problem)
+    ("base=1", lambda: metrics.cross_entropy(LP, base=1), ValueError, "base must not be 1"),
+    ("base=0", lambda: metrics.cross_entropy(LP, base=0), ValueError,
+     r"base must be a finite number in \(0, inf\), got 0"),
+    ("base=-2", lambda: metrics.cross_entropy(LP, base=-2), ValueError, "base must be a finite number"),
+    ("base=nan", lambda: metrics.cross_entropy(LP, base=float("nan")), ValueError,
+     "base must be a finite number.*got nan"),
+    ("base=inf", lambda: metrics.cross_entropy(LP, base=math.inf), ValueError,
+     "base must be a finite number.*got inf"),
+    ("base=True", lambda: metrics.cross_entropy(LP, base=True), TypeError, "base must be a number, got bool"),
+    ("base='2'", lambda: metrics.cross_entropy(LP, base="2"), TypeError, "base must be a number"),
+    ("normalised='no'", lambda: metrics.cross_entropy(LP, normalised="no"), TypeError,
+     "normalised must be True or False"),
+    ("normalised=0", lambda: metrics.perplexity(LP, normalised=0), TypeError,
+     "normalised must be True or False"),
+    ("logprobs strings", lambda: metrics.perplexity(["a"]), ValueError, "log-probabilities"),
+    ("logprobs ragged", lambda: metrics.perplexity([[-1.0], [-1.0, -2.0]]), ValueError,
+     "log-probabilities"),
+    ("logprobs None", lambda: metrics.perplexity(None), ValueError, "log-probabilities"),
+    ("logprobs 2-d", lambda: metrics.cross_entropy([[-1.0]]), ValueError, "1-d"),
+    ("logprobs empty", lambda: metrics.cross_entropy([]), ValueError, "empty test set"),
+    ("logprobs nan", lambda: metrics.cross_entropy([np.nan]), ValueError, "is NaN"),
+    ("logprobs positive", lambda: metrics.cross_entropy([0.5]), ValueError, "normalised=False"),
+]
+
+
+@pytest.mark.parametrize("call, exc, fragment", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_gets_a_clear_error(call, exc, fragment):
+    with pytest.raises(exc, match=fragment):
+        call()
+
+
+def test_numpy_scalars_and_numpy_bools_are_accepted():
+    assert metrics.cross_entropy(np.full(3, -1.0), base=np.float32(math.e)) == pytest.approx(1, rel=1e-6)
+    assert metrics.cross_entropy(np.full(3, -math.log(8)), base=np.int64(2)) == pytest.approx(3)
+    assert metrics.cross_entropy(np.full(3, -1.0), base=0.5) == pytest.approx(-1 / math.log(2))
+    assert metrics.perplexity([0.2, -1.0], normalised=np.bool_(False)) == pytest.approx(math.exp(0.4))

@@ -109,18 +109,30 @@ def load_novel_sentences(max_novels: int | None = None, vocab_size: int | None =
         check_int("max_novels", max_novels, 1)
     if vocab_size is not None:
         check_int("vocab_size", vocab_size, 4)
-    if isinstance(split, (str, bytes)) or len(split) != 2:
+    if isinstance(split, (str, bytes)) or not hasattr(split, "__len__") or len(split) != 2:
         raise ValueError(f"split must be two fractions (train, valid), got {split!r}")
     tr, va = (check_real(f"split[{i}]", x, 0, 1, True, True) for i, x in enumerate(split))
+    split = (tr, va)
     if not tr + va < 1:
         raise ValueError(f"split must be (train, valid) fractions with train + valid < 1 "
                          f"(the rest is the test set), got {split}")
     if years is not None:
-        if isinstance(years, (str, bytes)) or len(years) != 2:
-            raise ValueError(f"years must be (first, last), got {years!r}")
+        if isinstance(years, (str, bytes)) or not hasattr(years, "__len__") or len(years) != 2:
+            raise ValueError(f"years must be (first, last), e.g. (1800, 1850); for one year "
+                             f"pass ({years!r}, {years!r}), got {years!r}")
         first, last = (check_int("years", y) for y in years)
         if first > last:
             raise ValueError(f"years must be (first, last) with first <= last, got {years!r}")
+    if novels is not None:
+        if not isinstance(novels, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                                   for k, v in novels.items()):
+            raise TypeError(f"novels must be a dict name -> text, as load_novels() returns, got "
+                            f"{type(novels).__name__}")
+        if years is not None:
+            for n in novels:
+                if not n.rsplit("_", 1)[-1].isdigit():
+                    raise ValueError(f"years selects novels by the year that ends their name "
+                                     f"(e.g. 'Austen_Emma_1816'); {n!r} has none: pass years=None")
     novels = novels if novels is not None else load_novels()
     names = sorted(n for n in novels
                    if years is None or years[0] <= int(n.rsplit("_", 1)[1]) <= years[1])[:max_novels]

@@ -221,6 +221,9 @@ def _read_from(path: Path, f: DataFile, member: str) -> bytes:
 def read_member(name: str | Corpus, member: str) -> bytes:
     """The verified bytes of one text of a corpus, e.g. ``read_member("ptb", "ptb.test.txt")``."""
     corpus = _corpus(name)
+    if not isinstance(member, str):
+        raise TypeError(f"member must be one member name (a string), got {type(member).__name__} "
+                        f"{member!r}; for several use read_members({corpus.name!r}, [...])")
     if member not in corpus.members:  # before any download
         raise KeyError(f"corpus {corpus.name!r} has no member {member!r}; it has: "
                        f"{', '.join(corpus.members[:8])}{' ...' if len(corpus.members) > 8 else ''}")
@@ -232,6 +235,19 @@ def read_member(name: str | Corpus, member: str) -> bytes:
 def read_members(name: str | Corpus, members: Iterable[str] | None = None) -> dict[str, bytes]:
     """Verified bytes of many texts at once (one pass over each archive)."""
     corpus = _corpus(name)
+    if isinstance(members, (str, bytes)):
+        raise TypeError(f"members must be a list of member names, not one string: pass "
+                        f"[{members!r}], or use read_member({corpus.name!r}, {members!r})")
+    if members is not None:
+        try:
+            members = list(members)
+        except TypeError:
+            raise TypeError(f"members must be a list of member names of corpus {corpus.name!r} "
+                            f"(or None for all), got {type(members).__name__}") from None
+        for m in members:
+            if not isinstance(m, str):
+                raise TypeError(f"members must be member names (strings), got "
+                                f"{type(m).__name__} {m!r}")
     wanted = set(corpus.members if members is None else members)
     unknown = wanted - set(corpus.members)
     if unknown:

@@ -13,6 +13,7 @@ Three views of the same sentences, all built on ``Vocab.encode``:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Set
 from typing import Sequence
 
 import numpy as np
@@ -23,7 +24,8 @@ __all__ = ["check_sentences", "lm_ids", "pad_sentences", "stream"]
 
 
 def check_sentences(sentences, what: str = "sentences") -> list:
-    """``sentences`` as a list, checked to be a list of token lists (not strings)."""
+    """``sentences`` as a list, checked to be a list of token lists (not strings, and not
+    sets or dicts, which have no word order)."""
     if isinstance(sentences, str):
         raise TypeError(f"{what} must be a list of sentences (lists of token strings), "
                         f"not one string; try [text.split()]")
@@ -36,6 +38,10 @@ def check_sentences(sentences, what: str = "sentences") -> list:
         if isinstance(s, str):
             raise TypeError(f"{what} must be a list of sentences, each a list of token "
                             f"strings; got the string {s[:40]!r}. Split it: {s[:20]!r}.split()")
+        if isinstance(s, (Set, Mapping)):
+            raise TypeError(f"{what} must be a list of sentences, each an ordered list of token "
+                            f"strings; got a {type(s).__name__}, which has no word order: pass "
+                            f"a list, e.g. {sorted(map(str, s))[:5]!r} in the sentence's order")
         if not hasattr(s, "__len__") or not hasattr(s, "__iter__"):
             raise TypeError(f"{what} must be a list of sentences, each a list of token "
                             f"strings; got {type(s).__name__} {s!r}")

@@ -80,8 +80,17 @@ def _targets(batch):
         if "targets" not in batch:
             raise ValueError(f"a dict batch must hold the tokens to predict under 'targets' "
                              f"(it is called as model(**batch)); got keys {sorted(batch)}")
-        return batch["targets"]
+        y = batch["targets"]
+        if not isinstance(y, torch.Tensor):
+            raise TypeError(f"a batch must hold torch tensors: its 'targets' is a "
+                            f"{type(y).__name__}; convert it with torch.as_tensor(...)")
+        return y
     if isinstance(batch, (tuple, list)) and len(batch) == 2:
+        for name, part in zip(("inputs x", "targets y"), batch):
+            if not isinstance(part, torch.Tensor):
+                raise TypeError(f"a batch must hold torch tensors: its {name} is a "
+                                f"{type(part).__name__}; convert it with torch.as_tensor(...) "
+                                f"(lmkit.train's batch iterators yield tensors)")
         return batch[1]
     raise ValueError(f"a batch must be an (inputs, targets) pair or a dict with 'targets', got "
                      f"{type(batch).__name__}")

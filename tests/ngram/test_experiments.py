@@ -1,5 +1,7 @@
 """Chapter 1 and 2's experiments against direct computations."""
 
+import math
+
 import pytest
 
 from lmkit import NgramLM
@@ -32,3 +34,19 @@ def test_learning_curves_and_bits_by_count_agree_with_direct_fits():
     assert sum(n for n, _ in by.values()) == n_tokens
     mean = sum(n * b for n, b in by.values()) / n_tokens
     assert mean == pytest.approx(lm.cross_entropy(test))
+
+
+def test_a_string_for_a_list_and_an_empty_test_set_are_refused():
+    train = [list("abcab"), list("bca")]
+    with pytest.raises(TypeError, match=r"methods must be a list, e.g. \['kneser-ney'\], got str"):
+        learning_curves("kneser-ney", (2,), train, train, [2], progress=False)
+    with pytest.raises(TypeError, match="orders must be a list.*got int"):
+        learning_curves(["mle"], 2, train, train, [2], progress=False)
+    with pytest.raises(TypeError, match="sizes must be a list.*got int"):
+        learning_curves(["mle"], [2], train, train, 2, progress=False)
+    lm = NgramLM(2).fit(train)
+    with pytest.raises(ValueError, match="bits_by_count needs test sentences: got none"):
+        bits_by_count(lm, [])
+    with pytest.raises(TypeError, match="not one string"):
+        bits_by_count(lm, "a b")
+    assert bits_by_count(lm, [[]]) == {0: (1, pytest.approx(-lm.logprob("</s>", ["<s>"]) / math.log(2)))}

@@ -198,3 +198,23 @@ def test_a_failed_fit_leaves_the_model_as_it_was():
             m.fit(bad)
         assert m.vocab is before[0] and "p" not in m.vocab
         assert np.array_equal(m.distribution(["READ"]), before[1]) and m.parameters == before[2]
+
+
+def test_uniform_answers_prob_logprob_and_distribution_like_an_ngram_model():
+    vocab = Vocab([["a", "b", "c"]])  # <unk> <s> </s> a b c: 5 outcomes, never <s>
+    uni, lm = UniformLM(vocab), NgramLM(2, "add-one", vocab=vocab).fit([["a", "b", "c"]])
+    p = uni.distribution(["<s>", "a"])
+    assert p.shape == lm.distribution(["a"]).shape == (6,)
+    assert p[vocab["<s>"]] == 0 and np.allclose(np.delete(p, vocab["<s>"]), 1 / 5)
+    assert abs(p.sum() - 1) < 1e-12 and np.array_equal(p, uni.distribution())
+    assert uni.prob("a") == uni.prob("zebra", ["a"]) == pytest.approx(1 / 5)  # OOV is <unk>
+    assert uni.logprob("</s>", ("b",)) == pytest.approx(math.log(1 / 5))
+    for model in (uni, lm):
+        with pytest.raises(ValueError, match="<s> is never predicted"):
+            model.prob("<s>")
+        with pytest.raises(TypeError, match="context must be a sequence of tokens"):
+            model.distribution("a b")
+        with pytest.raises(TypeError, match="word must be a string"):
+            model.prob(3)
+    nomark = Vocab([["a"]], specials=("<unk>",))  # no <s>: every id is an outcome
+    assert np.allclose(UniformLM(nomark).distribution(), 1 / 2)

@@ -51,6 +51,30 @@ CASES = [
     ("sentences of ints", lambda: stream(V, [1, 2]), TypeError, "got int 1"),
     ("a sentence None", lambda: stream(V, [["a"], None]), TypeError, "got NoneType"),
     ("check_sentences string", lambda: check_sentences("abc"), TypeError, "not one string"),
+    ("Vocab of ints", lambda: Vocab([1, 2]), TypeError, "Vocab takes tokens.*got int 1"),
+    ("Vocab None", lambda: Vocab(None), TypeError, "Vocab takes tokens, got NoneType"),
+    ("Vocab a string", lambda: Vocab("abc"), TypeError,
+     "not one string 'abc'.*list of tokens.*list of sentences"),
+    ("Vocab sentence and token mixed", lambda: Vocab([["a"], "bc"]), TypeError,
+     "not both: got a token 'bc' among sentences"),
+    ("Vocab token and sentence mixed", lambda: Vocab(["a", ["b"]]), TypeError,
+     r"not both: got a sentence \['b'\] among tokens"),
+    ("Vocab a set as a sentence", lambda: Vocab([{"a", "b"}]), TypeError, "got set"),
+    ("encode a list of sentences", lambda: V.encode([["a"]]), TypeError,
+     r"got list \['a'\] as a token.*lmkit.text.stream"),
+    ("encode None", lambda: V.encode(None), TypeError, "sequence of token strings, got NoneType"),
+    ("decode an int", lambda: V.decode(5), TypeError, r"1-d sequence of integer ids, e.g. \[5\]"),
+    ("decode a 2-d array", lambda: V.decode(np.zeros((2, 2), dtype=int)), TypeError, "1-d sequence"),
+    ("decode a str", lambda: V.decode("ab"), TypeError, "sequence of integer ids"),
+    ("from_itos an int token", lambda: Vocab.from_itos([UNK, BOS, EOS, 5]), TypeError,
+     "itos must hold token strings .*got int 5"),
+    ("from_itos a string", lambda: Vocab.from_itos("abc"), TypeError, "not one string"),
+    ("stream a set sentence", lambda: stream(V, [{"b", "a"}]), TypeError, "got a set, which has no word order"),
+    ("stream a dict sentence", lambda: stream(V, [{"a": 1}]), TypeError, "got a dict, which has no word order"),
+    ("pad_sentences frozenset", lambda: pad_sentences(V, [frozenset("a")]), TypeError, "no word order"),
+    ("replace_rare a string", lambda: replace_rare("abc", V), TypeError, "not one string"),
+    ("replace_rare vocab a list", lambda: replace_rare([["a"]], ["a"]), TypeError,
+     "vocab must be a lmkit.text.Vocab, got list"),
     ("word_tokenize bytes", lambda: word_tokenize(b"abc"), TypeError, "takes a str"),
     ("word_tokenize None", lambda: word_tokenize(None), TypeError, "takes a str"),
     ("split_sentences None", lambda: split_sentences(None), TypeError, "takes a str"),
@@ -68,4 +92,8 @@ def test_numpy_scalars_are_accepted():
     assert len(Vocab([["a", "b", "a"]], min_freq=np.int64(2), max_size=np.int32(4))) == 4
     assert V.decode([np.int64(3), np.int32(4)]) == ["a", "b"]
     assert replace_rare([["a", "zz"]], V) == [["a", UNK]]
+    assert replace_rare((("a", "zz"),), V) == [["a", UNK]]  # any sequence of sequences
+    assert len(Vocab(["a", "b", "a"])) == len(Vocab([["a", "b"], ("a",)])) == 5  # flat or sentences
+    assert len(Vocab(iter([]))) == 3 and Vocab(list("abc")).itos[3:] == ["a", "b", "c"]
+    assert V.decode(np.array([3, 4])) == V.decode((3, 4)) == ["a", "b"]
     assert split_sentences("One. Two.") == ["One.", "Two."]

@@ -195,3 +195,14 @@ def test_the_fp16_path_with_its_gradient_scaler_runs_and_resumes(monkeypatch, tm
     assert h["train_loss"][-1][1] < h["train_loss"][0][1] - 0.3
     assert same_weights(m, again)
     assert m(torch.zeros(1, 3, dtype=torch.long))[0].dtype == torch.float32  # outside autocast
+
+
+def test_batches_must_hold_torch_tensors():
+    x, y = next(ngram_batches(STREAM, 3, 8))
+    with pytest.raises(TypeError, match=r"must hold torch tensors: its targets y is a ndarray; "
+                                        r"convert it with torch.as_tensor"):
+        train(made(TinyFF), [(x, y.numpy())] * 2, steps=1, progress=False)
+    with pytest.raises(TypeError, match="must hold torch tensors: its inputs x is a ndarray"):
+        train(made(TinyFF), [(x.numpy(), y.numpy())] * 2, steps=1, progress=False)
+    with pytest.raises(TypeError, match="its 'targets' is a list"):
+        train(made(TinyFF), [{"x": x, "targets": y.tolist()}] * 2, steps=1, progress=False)
