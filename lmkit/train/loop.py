@@ -267,6 +267,9 @@ def train(model: torch.nn.Module, batches: Iterable, *, steps: int | None = None
             except (TypeError, ValueError):
                 raise TypeError(f"evaluate() must return a number (the validation loss in nats "
                                 f"per token), got {type(loss).__name__}") from None
+            if math.isnan(loss):
+                raise FloatingPointError(f"evaluate() returned NaN at step {step}: the model's "
+                                         f"parameters or its evaluation went wrong")
             history["valid_loss"].append((step, loss))
         state = None
 
@@ -305,6 +308,11 @@ def train(model: torch.nn.Module, batches: Iterable, *, steps: int | None = None
                 (scaler.scale(loss) if scaler is not None else loss).backward()
             value += loss.item()
             history["tokens"] += n_targets
+        if scaler is None and not math.isfinite(value):
+            raise FloatingPointError(
+                f"the training loss is {value} at step {step + 1}: training diverged. Lower the "
+                f"learning rate (lr={lr:g}), clip the gradients (clip={clip}), or check the batches "
+                f"for bad targets")
         if scaler is not None:
             scaler.unscale_(opt)
         if clip is not None:

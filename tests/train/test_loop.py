@@ -206,3 +206,15 @@ def test_batches_must_hold_torch_tensors():
         train(made(TinyFF), [(x.numpy(), y.numpy())] * 2, steps=1, progress=False)
     with pytest.raises(TypeError, match="its 'targets' is a list"):
         train(made(TinyFF), [{"x": x, "targets": y.tolist()}] * 2, steps=1, progress=False)
+
+
+def test_a_diverging_run_stops_with_a_clear_error():
+    from tinylm import STREAM, TinyFF
+
+    from lmkit.train import ngram_batches, train
+    with pytest.raises(FloatingPointError, match="training loss is .* at step .*Lower the learning"):
+        train(TinyFF(), ngram_batches(STREAM, 2, 8), steps=40, lr=1e30, clip=None,
+              progress=False)
+    with pytest.raises(FloatingPointError, match="evaluate\\(\\) returned NaN"):
+        train(TinyFF(), ngram_batches(STREAM, 2, 8), steps=2, evaluate=lambda: float("nan"),
+              eval_every=1, progress=False)
