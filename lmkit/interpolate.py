@@ -8,7 +8,8 @@ For fixed components :math:`p_1, \dots, p_M` and held-out tokens :math:`i = 1..N
 .. math::  \lambda_m \leftarrow \frac{1}{N} \sum_{i=1}^{N}
            \frac{\lambda_m\, p_m(i)}{\sum_{m'} \lambda_{m'}\, p_{m'}(i)},
 
-which never decreases the log-likelihood.
+which never decreases the log-likelihood.  ``mix_logprobs`` scores a mixture once its weights
+are known: :math:`\ln \sum_m \lambda_m p_m(i)` per token, from the components' log-probabilities.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import numpy as np
 
 from .checks import check_int, check_real, check_weights
 
-__all__ = ["em_options", "em_weights"]
+__all__ = ["em_options", "em_weights", "mix_logprobs"]
 
 
 def em_options(iterations, tol) -> tuple[int, float]:
@@ -55,7 +56,54 @@ def _check_probs(probs) -> np.ndarray:
         m, i = np.argwhere(bad)[0]
         raise ValueError(f"probabilities must be finite and >= 0, but component {m} gives token "
                          f"{i} {p[m, i]}; pass probabilities, not log-probabilities (np.exp(lp))")
+    over = p > 1 + 1e-9
+    if over.any():
+        m, i = np.argwhere(over)[0]
+        raise ValueError(f"probabilities must be <= 1, but component {m} gives token {i} "
+                         f"{p[m, i]}; pass each component's probability of each held-out token, "
+                         f"np.exp(model.token_logprobs(sentences)), not counts or scores")
     return p
+
+
+def mix_logprobs(logprobs: np.ndarray, weights) -> np.ndarray:
+    r"""ln :math:`\sum_m \lambda_m p_m(i)` for every token i, from ``logprobs[m, i]`` = ln p_m(i)
+    (a components x tokens array, each entry <= 0 or -inf) and the weights λ (finite, >= 0,
+    summing to 1).
+
+    Computed stably, by log-sum-exp over the components with weight > 0: :math:`a_m = \ln
+    \lambda_m + \ln p_m(i)`, :math:`\ln \sum_m e^{a_m} = a^* + \ln \sum_m e^{a_m - a^*}` with
+    :math:`a^* = \max_m a_m`; a token that every component with weight > 0 gives probability 0
+    gets -inf.
+    """
+    try:
+        lp = np.asarray(logprobs)
+    except ValueError as err:  # ragged rows
+        raise ValueError(f"mix_logprobs needs a (components x tokens) array of log-probabilities, "
+                         f"one row of equal length per component: {err}") from None
+    if lp.dtype == bool or lp.dtype.kind not in "iuf":
+        raise TypeError(f"mix_logprobs needs a numeric (components x tokens) array of "
+                        f"log-probabilities, got dtype {lp.dtype}")
+    lp = lp.astype(float, copy=False)
+    if lp.ndim != 2 or lp.shape[0] == 0:
+        raise ValueError(f"mix_logprobs needs a (components x tokens) array with at least one "
+                         f"component, e.g. np.stack([lm1.token_logprobs(s), lm2.token_logprobs(s)]), "
+                         f"got shape {lp.shape}")
+    bad = np.isnan(lp) | (lp > 1e-9)
+    if bad.any():
+        m, i = np.argwhere(bad)[0]
+        raise ValueError(f"log-probabilities must be <= 0 (or -inf), but component {m} gives token "
+                         f"{i} {lp[m, i]}; pass np.log of probabilities, e.g. "
+                         f"model.token_logprobs(sentences)")
+    w = check_weights("weights", weights, lp.shape[0])
+    use = w > 0
+    with np.errstate(divide="ignore"):
+        a = np.log(w[use])[:, None] + lp[use]
+    top = a.max(axis=0)
+    finite = np.isfinite(top)
+    safe = np.where(finite, top, 0.0)
+    with np.errstate(divide="ignore"):
+        out = safe + np.log(np.exp(a - safe).sum(axis=0))
+    return np.where(finite, out, -np.inf)
 
 
 def em_weights(probs: np.ndarray, iterations: int = 100, tol: float = 1e-7,
@@ -66,10 +114,12 @@ def em_weights(probs: np.ndarray, iterations: int = 100, tol: float = 1e-7,
     ``iterations`` (an integer >= 1) or when an iteration gains less than ``tol`` nats per
     token (``tol=-inf``: never early).  ``init`` gives the starting weights (default uniform).
     Returns the weights, which always sum to 1, and the trace ``[(weights, mean log-likelihood
-    per token), ...]``.
+    per token), ...]``, from ``init`` to the returned weights: its last entry reports the
+    returned weights' log-likelihood (after at most ``iterations`` updates, the trace holds at
+    most ``iterations`` + 1 entries).
 
     A token to which the mixture gives probability 0 (every component with weight > 0 gives it
-    0) says nothing about the weights: it is left out of the update (the sum over i runs over the
+    probability 0) says nothing about the weights: it is left out of the update (the sum over i runs over the
     other tokens, divided by their number), so the weights still sum to 1.  Its log-probability
     is :math:`-\infty`, and so is the held-out log-likelihood that the trace reports; a
     ``RuntimeWarning`` says how many such tokens there are (the convergence test ``tol`` then
@@ -88,12 +138,12 @@ def em_weights(probs: np.ndarray, iterations: int = 100, tol: float = 1e-7,
                          "'kneser-ney')) or add a uniform one (lmkit.UniformLM)")
     if zero:
         warnings.warn(f"{zero} of {probs.shape[1]} held-out tokens get probability 0 from every "
-                      f"component: they are left out of the EM update, and the held-out "
+                      f"component with weight > 0: they are left out of the EM update, and the held-out "
                       f"log-likelihood is -inf (perplexity inf); smooth the components or add a "
                       f"uniform one (lmkit.UniformLM)", RuntimeWarning, stacklevel=2)
     trace = []
     prev = -np.inf
-    for _ in range(iterations):
+    for step in range(iterations + 1):
         mix = lam @ probs
         ok = mix > 0
         if ok.all():
@@ -102,8 +152,8 @@ def em_weights(probs: np.ndarray, iterations: int = 100, tol: float = 1e-7,
         else:  # tokens the mixture cannot predict: ln p = -inf, and left out of the update
             p, mix = probs[:, ok], mix[ok]
             ll, fit_ll = -np.inf, float(np.log(mix).mean())
-        trace.append((lam.copy(), ll))
-        if fit_ll - prev < tol:
+        trace.append((lam.copy(), ll))  # the weights returned are always trace[-1]'s
+        if step == iterations or fit_ll - prev < tol:
             break
         prev = fit_ll
         lam = (lam[:, None] * p / mix).mean(axis=1)

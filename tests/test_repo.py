@@ -78,8 +78,8 @@ RENAMED_INTERNALS = [
     r"\.P\[", r"\.bow\[", r"\bkmax\b", r"\bdiscount_for\b", r"\bdiscounts_for\b",
     r"\.discounts\(", r"\bcontext_total\b", r"\bcontext_types\b", r"\.child\(",
     r"\.continuation\(", r"\.keys\[", r"\bcounts_at\b", r"\.r0\b", r"\.lambdas\b",
-    # adaptation: the skip-bigram's tables
-    r"\.(cnt|uni|D)\b",
+    # adaptation: the skip-bigram's tables and its old probability interface
+    r"\.(cnt|uni|D)\b", r"\btoken_probs\b",
     # max-ent and training: the old fit loop and the time budget
     r"\btoken_logprobs_ids\b", r"\btrigger_mask\b", r"\bseconds=", r"\bl2=",
     # neural models: the old module, the stateful RNN, layer internals, unsafe loading

@@ -18,7 +18,10 @@ topic word seen a paragraph ago is forgotten.  The models here repair that on to
 
 Every model is a proper distribution over the vocabulary and answers the scoring protocol
 ``token_logprobs(sentences)``; the text is one stream of predicted tokens (each sentence's
-words and its ``</s>``, ``lmkit.text.stream``), in order.
+words and its ``</s>``, ``lmkit.text.stream``), in order.  At the id level, ``SkipBigram`` and
+``MaxEntLM`` follow the neural models: ``stream_logprobs(ids)`` scores ``ids[1:]`` of an
+``lmkit.text.lm_ids`` stream, whose leading ``</s>`` starts the text.  Mixtures are scored
+once, by ``lmkit.interpolate.mix_logprobs``.
 
 The max-ent names load on first use, so ``import lmkit.adapt`` does not import torch.
 """

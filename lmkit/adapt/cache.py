@@ -10,13 +10,12 @@ from typing import Sequence
 import numpy as np
 
 from ..checks import check_ids, check_int, check_real
-from ..interpolate import em_weights
+from ..interpolate import em_weights, mix_logprobs
 from ..lm import LanguageModel, require_model
 from ..text import check_sentences, stream
+from .limits import MAX_IDS
 
 __all__ = ["CacheLM", "RelatedWords"]
-
-MAX_IDS = 10**9  # ids are paired into keys a * size + b, which must fit an int64
 
 
 class RelatedWords:
@@ -164,22 +163,42 @@ class CacheLM(LanguageModel):
 
     # -- the cache distribution at every position of a stream
     def cache_probs(self, ids: np.ndarray) -> np.ndarray:
-        """p_cache(w_i) for every position i of the id stream (NaN at i = 0: no cache yet)."""
+        """p_cache(w_i) for every position i of the id stream (NaN at i = 0: no cache yet).
+
+        O(n log n) for a plain cache (β = 0: per word, the number of its previous occurrences
+        within K tokens, by binary search) and for a decaying cache that holds the whole text
+        (K >= n - 1: per word, the running decayed count, O(n)); a decaying cache shorter than the
+        text takes O(n m), m the most occurrences of one word within K tokens (m <= K)."""
         ids = self._check_stream(ids)
         n = len(ids)
         w = self._decay_weights(n)
         norm = np.concatenate(([0.0], np.cumsum(w)))[np.minimum(np.arange(n), self.size)]
-        # previous occurrences of the same word, lag by lag in occurrence order
+        # the positions of each word's occurrences, in order, word after word
         order = np.lexsort((np.arange(n), ids))
         sid, spos = ids[order], order
+        first = np.searchsorted(sid, sid)  # where each word's run of occurrences starts
         acc = np.zeros(n)
-        for lag in range(1, n):
-            same = sid[lag:] == sid[:-lag]
-            dist = spos[lag:] - spos[:-lag]
-            ok = same & (dist <= self.size)
-            if not ok.any():
-                break
-            acc[spos[lag:][ok]] += w[dist[ok] - 1]
+        if self.decay == 0:  # count the previous occurrences at distance <= K
+            lo = np.maximum(np.searchsorted(sid * (n + 1) + spos, sid * (n + 1) + spos - self.size),
+                            first)
+            acc[spos] = np.arange(n) - lo
+        elif self.size >= n - 1:  # running decayed count: S_k = e^{-βΔ} S_{k-1} + e^{-β(Δ-1)}
+            new_word = np.arange(n) == first
+            step = np.where(new_word, 1, np.diff(spos, prepend=0)).astype(float)
+            fade, add = np.exp(-self.decay * step), np.exp(-self.decay * (step - 1))
+            run, out = 0.0, np.zeros(n)
+            for k, (nw, f, a) in enumerate(zip(new_word.tolist(), fade.tolist(), add.tolist())):
+                run = 0.0 if nw else f * run + a
+                out[k] = run
+            acc[spos] = out
+        else:  # previous occurrences of the same word, lag by lag in occurrence order
+            for lag in range(1, n):
+                same = sid[lag:] == sid[:-lag]
+                dist = spos[lag:] - spos[:-lag]
+                ok = same & (dist <= self.size)
+                if not ok.any():
+                    break
+                acc[spos[lag:][ok]] += w[dist[ok] - 1]
         return np.where(norm > 0, acc / np.where(norm > 0, norm, 1), np.nan)
 
     def semantic_probs(self, ids: np.ndarray) -> np.ndarray:
@@ -213,7 +232,7 @@ class CacheLM(LanguageModel):
     def token_logprobs(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:
         """ln p of every predicted token, the sentences read as one running text."""
         with np.errstate(divide="ignore"):
-            return np.log(self.weights @ self.components(sentences))
+            return mix_logprobs(np.log(self.components(sentences)), self.weights)
 
     def fit(self, heldout: Sequence[Sequence[str]], decays: Sequence[float] | None = None) -> "CacheLM":
         """λ (and λ_sem) by EM on ``heldout``; β by grid search over ``decays`` if given.
@@ -252,6 +271,9 @@ class CacheLM(LanguageModel):
         """ln p(word | context, the cache of ``history``); see ``distribution``."""
         if not isinstance(word, str):
             raise TypeError(f"word must be a string, got {type(word).__name__}")
+        if self.vocab.bos_id >= 0 and word == self.vocab.itos[self.vocab.bos_id]:
+            raise ValueError(f"{word} is never predicted (it only starts a history); its "
+                             f"probability is 0 by definition: ask for a word or '</s>'")
         with np.errstate(divide="ignore"):
             return float(np.log(self.distribution(context, history)[self.vocab[word]]))
 
@@ -263,8 +285,9 @@ class CacheLM(LanguageModel):
         if not callable(getattr(self.base, "distribution", None)):
             raise TypeError(f"the base model {type(self.base).__name__} has no distribution(context); "
                             f"score text with token_logprobs(sentences) instead")
-        if isinstance(history, str):
-            raise TypeError("history must be a sequence of tokens, e.g. 'the cat sat'.split()")
+        if isinstance(history, str) or history is None or not hasattr(history, "__iter__"):
+            raise TypeError(f"history must be a sequence of tokens (the text so far, () for none), "
+                            f"e.g. 'the cat sat'.split(), got {history!r}")
         ids = self.vocab.encode(list(history)[-self.size:])
         if self.vocab.bos_id >= 0 and np.any(ids == self.vocab.bos_id):
             raise ValueError("history holds '<s>', which is never predicted: the history is the "

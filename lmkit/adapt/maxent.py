@@ -5,9 +5,15 @@ r"""The maximum-entropy (log-linear) language model over n-gram, distance-2 and 
 
 with unigram (b), bigram (U), distance-2 bigram (D, the notes' :math:`g(w_i, w_{i-2})`) and
 trigger features (T, non-zero only for the selected pairs A -> B, ``select_triggers``).  The
-model reads its text as one stream of predicted tokens (``lmkit.text.stream``); its inputs at
-each position are ``maxent_features``; it trains with ``lmkit.train.train`` on
-``MaxEntLM.training_batches`` (L2 regularisation is the optimiser's weight decay).
+model reads its text as the neural models do, one id stream ``lmkit.text.lm_ids`` (``</s>``,
+the start of the text, then every word and every ``</s>``) whose ids after the first it
+predicts; its inputs at each position are ``maxent_features``; it trains with
+``lmkit.train.train`` on ``MaxEntLM.training_batches``.
+
+Regularisation: the optimiser's decoupled weight decay (AdamW), which shrinks every weight by
+the same fraction :math:`\eta \lambda` per step, kept off the unigram biases.  That is not an
+L2 penalty :math:`\frac{\lambda}{2} \lVert \theta \rVert^2` added to the loss (a Gaussian
+prior): under Adam a penalty's gradient is rescaled weight by weight, a decoupled decay's is not.
 """
 
 from __future__ import annotations
@@ -21,13 +27,13 @@ from torch import nn
 
 from ..checks import check_int
 from ..lm import LanguageModel
-from ..text import Vocab, stream
+from ..text import Vocab, lm_ids
 from ..train.batches import id_stream, shuffled_batches
+from .limits import MAX_TABLE
 
 __all__ = ["MaxEntConfig", "MaxEntLM", "maxent_features", "select_triggers"]
 
 FEATURES = ("unigram", "bigram", "distance2", "triggers")
-MAX_TABLE = 2**32  # entries of one weight table (16 GiB of float32): the bound on vocab_size**2
 
 
 def select_triggers(ids: np.ndarray, size: int, window: int = 10, top: int = 2000,
@@ -221,28 +227,39 @@ class MaxEntLM(nn.Module, LanguageModel):
         return logits, loss
 
     def _check_ids(self, ids) -> np.ndarray:
-        return id_stream(ids, size=self.config.vocab_size)
+        ids = id_stream(ids, size=self.config.vocab_size)
+        if len(ids) < 2:
+            raise ValueError(f"need an id stream of at least 2 ids (the first, </s>, starts the "
+                             f"text; the others are predicted), got {len(ids)}: build it with "
+                             f"lmkit.text.lm_ids(vocab, sentences)")
+        return ids
+
+    def _features(self, ids: np.ndarray) -> dict[str, np.ndarray]:
+        """``maxent_features`` of the predicted positions ``ids[1:]`` of an ``lm_ids`` stream."""
+        return {k: v[1:] for k, v in maxent_features(ids, self.config.window).items()}
 
     def training_batches(self, ids: np.ndarray, batch: int, seed: int = 0,
                          epochs: int | None = None, device=None) -> Iterator[dict[str, torch.Tensor]]:
-        """Dict batches for ``lmkit.train.train``: the features (``maxent_features`` with the
-        config's window) and ``targets`` of the positions of the id stream ``ids``, shuffled
-        anew every epoch (``lmkit.train.shuffled_batches``)."""
+        """Dict batches for ``lmkit.train.train``: the targets ``ids[1:]`` of an id stream made
+        by ``lmkit.text.lm_ids`` (``</s>`` first: the start of the text) and their features
+        (``maxent_features`` with the config's window, the first ``</s>`` being the previous
+        word of the first target), shuffled anew every epoch (``lmkit.train.shuffled_batches``)."""
         ids = self._check_ids(ids)
-        return shuffled_batches({**maxent_features(ids, self.config.window), "targets": ids},
+        return shuffled_batches({**self._features(ids), "targets": ids[1:]},
                                 batch, seed=seed, epochs=epochs, device=device)
 
     @torch.no_grad()
     def stream_logprobs(self, ids: np.ndarray, batch: int = 4096) -> np.ndarray:
-        """ln p of every token of an id stream, read as one running text, ``batch`` positions
-        at a time."""
+        """ln p of every target ``ids[1:]`` of an id stream made by ``lmkit.text.lm_ids``
+        (``</s>`` first: the start of the text), read as one running text, ``batch`` positions
+        at a time: the convention of the neural models' ``stream_logprobs``."""
         ids = self._check_ids(ids)
         batch = check_int("batch", batch, 1)
         was_training = self.training
         self.eval()
         device = self.trig.device
-        feats = {k: torch.as_tensor(v) for k, v in maxent_features(ids, self.config.window).items()}
-        target = torch.as_tensor(ids)
+        feats = {k: torch.as_tensor(v) for k, v in self._features(ids).items()}
+        target = torch.as_tensor(ids[1:])
         out = []
         for s in range(0, len(target), batch):
             logits, _ = self(**{k: v[s:s + batch].to(device) for k, v in feats.items()})
@@ -253,8 +270,8 @@ class MaxEntLM(nn.Module, LanguageModel):
 
     def token_logprobs(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:
         """ln p of every predicted token of ``sentences`` (each word and each ``</s>``), the
-        sentences read as one running text (``lmkit.text.stream``)."""
+        sentences read as one running text: ``stream_logprobs(lm_ids(vocab, sentences))``."""
         if self.vocab is None:
             raise ValueError("this MaxEntLM has no vocabulary: build it with vocab=..., or score "
-                             "an id stream with stream_logprobs(ids)")
-        return self.stream_logprobs(stream(self.vocab, sentences))
+                             "an id stream with stream_logprobs(lm_ids(vocab, sentences))")
+        return self.stream_logprobs(lm_ids(self.vocab, sentences))

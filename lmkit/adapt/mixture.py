@@ -8,7 +8,7 @@ from typing import Sequence
 import numpy as np
 
 from ..checks import check_weights
-from ..interpolate import em_options, em_weights
+from ..interpolate import em_options, em_weights, mix_logprobs
 from ..lm import LanguageModel, require_model
 from ..text import check_sentences
 
@@ -70,22 +70,25 @@ class MixtureLM(LanguageModel):
         return np.stack([np.exp(m.token_logprobs(sentences)) for m in self.models])
 
     def fit_weights(self, heldout: Sequence[Sequence[str]], iterations: int = 200,
-                    tol: float = 1e-8) -> "MixtureLM":
-        """EM on held-out text (``lmkit.interpolate.em_weights``); the trace of
-        (weights, mean log-likelihood) is kept in ``trace``.  The weights always sum to 1: a
-        held-out token that every model gives probability 0 is left out of the update (with a
-        ``RuntimeWarning``: the held-out log-likelihood is then -inf)."""
+                    tol: float = 1e-8, init: Sequence[float] | None = None) -> "MixtureLM":
+        """EM on held-out text (``lmkit.interpolate.em_weights``), starting from ``init``
+        (default uniform; e.g. ``init=other.weights`` to adapt fitted weights to new text); the
+        trace of (weights, mean log-likelihood) is kept in ``trace``.  The weights always sum to
+        1: a held-out token that every model with weight > 0 gives probability 0 is left out of
+        the update (with a ``RuntimeWarning``: the held-out log-likelihood is then -inf)."""
         iterations, tol = em_options(iterations, tol)
         heldout = check_sentences(heldout, "held-out sentences")
         if not len(heldout):
             raise ValueError("the held-out set is empty: EM needs text to fit the weights on")
-        self.weights, self.trace = em_weights(self.components(heldout), iterations, tol)
+        self.weights, self.trace = em_weights(self.components(heldout), iterations, tol, init)
         return self
 
     def token_logprobs(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:
-        r"""ln :math:`\sum_m \lambda_m p_m(w_i \mid h_i)` for every predicted token."""
-        with np.errstate(divide="ignore"):
-            return np.log(self.weights @ self.components(sentences))
+        r"""ln :math:`\sum_m \lambda_m p_m(w_i \mid h_i)` for every predicted token
+        (``lmkit.interpolate.mix_logprobs`` of the models' ``token_logprobs``)."""
+        sentences = check_sentences(sentences)
+        return mix_logprobs(np.stack([m.token_logprobs(sentences) for m in self.models]),
+                            self.weights)
 
     def logprob(self, word: str, context: Sequence[str] = ()) -> float:
         r"""ln of :math:`\sum_m \lambda_m p_m(word \mid context)`, from each model's ``logprob``."""

@@ -10,9 +10,21 @@ from lmkit import NgramLM, UniformLM, Vocab, embeddings
 from lmkit.adapt import (CacheLM, MixtureLM, RelatedWords, SkipBigram, kmeans, load_domains,
                          split_articles, tfidf)
 from lmkit.interpolate import em_weights
+from lmkit.lm import LanguageModel
 from lmkit.text import stream
 
 NAN, INF = float("nan"), float("inf")
+
+
+class TextOnly(LanguageModel):
+    """A model that scores text (the protocol) and has no per-query methods."""
+
+    def __init__(self):
+        self.vocab = LM.vocab
+
+    def token_logprobs(self, sentences):
+        return UniformLM(self.vocab).token_logprobs(sentences)
+
 TRAIN = [s.split() for s in ["the cat sat on the mat", "the dog sat on the cat",
                              "a cat and a dog", "the mat is red"]] * 3
 HELD = [s.split() for s in ["the dog sat on the mat", "a red cat"]]
@@ -104,8 +116,8 @@ CASES = [
     ("mixture logprob of an int", lambda: MIX.logprob(3, ["the"]), TypeError, "word must be a string"),
     ("mixture distribution of a string", lambda: MIX.distribution("the cat"), TypeError, "not a string"),
     ("mixture distribution without",
-     lambda: MixtureLM([LM, UniformLM(LM.vocab)]).distribution(["the"]), TypeError,
-     r"model 1 of the mixture \(UniformLM\) has no distribution"),
+     lambda: MixtureLM([LM, TextOnly()]).distribution(["the"]), TypeError,
+     r"model 1 of the mixture \(TextOnly\) has no distribution"),
     # -- CacheLM
     ("cache of a non-model", lambda: CacheLM("model"), TypeError, "must be a language model"),
     ("cache of an unfitted model", lambda: CacheLM(NgramLM(2)),
@@ -163,7 +175,7 @@ CASES = [
      ValueError, "history holds '<s>', which is never predicted"),
     ("cache history of ints", lambda: CACHE.distribution(["<s>"], [3, 4]), TypeError, "is not a string"),
     ("cache logprob of an int", lambda: CACHE.logprob(3, ["<s>"]), TypeError, "word must be a string"),
-    ("cache distribution without", lambda: CacheLM(UniformLM(LM.vocab)).distribution(), TypeError,
+    ("cache distribution without", lambda: CacheLM(TextOnly()).distribution(), TypeError,
      r"has no distribution\(context\)"),
     # -- RelatedWords
     *int_cases("related size", lambda v: RelatedWords(IDS, v), "size", 1),
@@ -202,11 +214,20 @@ CASES = [
     ("skip fit a string", lambda: SkipBigram(2).fit("the cat sat"), TypeError, "not one string"),
     ("skip fit <s>", lambda: SkipBigram(2).fit([["the", "<s>"]]),
      ValueError, "contains the token '<s>'"),
-    ("skip unfitted", lambda: SkipBigram(2).token_probs([1, 2, 3]), ValueError, "not fitted yet"),
-    ("skip token_probs too big", lambda: SKIP.token_probs([3, 4, V]),
+    ("skip unfitted", lambda: SkipBigram(2).stream_logprobs([1, 2, 3]), ValueError, "not fitted yet"),
+    ("skip stream_logprobs too big", lambda: SKIP.stream_logprobs([3, 4, V]),
      ValueError, rf"ids must lie in \[0, {V}\)"),
-    ("skip token_probs -1", lambda: SKIP.token_probs([3, -1, 4]), ValueError, "got min -1"),
-    ("skip token_probs floats", lambda: SKIP.token_probs([3.5]), TypeError, "integer ids"),
+    ("skip stream_logprobs -1", lambda: SKIP.stream_logprobs([3, -1, 4]), ValueError, "got min -1"),
+    ("skip stream_logprobs floats", lambda: SKIP.stream_logprobs([3.5]), TypeError, "integer ids"),
+    ("skip stream_logprobs one id", lambda: SKIP.stream_logprobs([3]), ValueError, "at least 2 ids"),
+    ("skip logprob <s>", lambda: SKIP.logprob("<s>", ["the"]), ValueError, "never predicted"),
+    ("em probs above 1", lambda: em_weights([[0.5, 1.2]]), ValueError, "must be <= 1"),
+    ("cache logprob <s>", lambda: CACHE.logprob("<s>", ["<s>"], ["the"]), ValueError,
+     "never predicted"),
+    ("cache distribution history=None", lambda: CACHE.distribution(["<s>"], None), TypeError,
+     "history must be a sequence of tokens"),
+    ("cache distribution history=5", lambda: CACHE.distribution(["<s>"], 5), TypeError,
+     "history must be a sequence of tokens"),
     ("skip on ids reads text", lambda: ON_IDS.token_logprobs(HELD), ValueError, "cannot read text"),
     ("skip distribution a string", lambda: SKIP.distribution("the cat"), TypeError, "not a string"),
     ("skip distribution of ints", lambda: SKIP.distribution([3, 4]),

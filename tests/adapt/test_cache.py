@@ -209,3 +209,36 @@ def test_a_steep_decay_keeps_only_the_last_token():
     p = steep.distribution(["<s>"], ["w5", "w9"])
     assert p[BIG.vocab["w9"]] == pytest.approx(0.5 * BIG.prob("w9", ["<s>"]) + 0.5)
     assert abs(p.sum() - 1) < 1e-12
+
+
+@given(st.lists(st.integers(0, 4), min_size=1, max_size=40), st.integers(1, 50),
+       st.sampled_from([0.0, 0.3, 2.0, 1000.0]))
+@settings(max_examples=150, deadline=None)
+def test_every_path_of_cache_probs_matches_the_formula(seq, size, decay):
+    """The plain cache (any K), the decaying cache over the whole text (K >= n - 1) and over a
+    window: p_cache(w_i) = sum_{d<=K} e^{-βd}[w_{i-d} = w_i] / sum_{d<=K} e^{-βd}."""
+    lm = NgramLM(1).fit([["a", "b", "c"]])  # 6 ids: the stream uses 0..4
+    ids = np.array(seq)
+    got = CacheLM(lm, size=size, decay=decay).cache_probs(ids)
+    assert np.isnan(got[0])
+    for i in range(1, len(ids)):
+        ds = np.arange(1, min(size, i) + 1)
+        w = np.exp(-decay * (ds - 1))  # the formula's weights times e^β, as the model keeps them
+        want = w[ids[i - ds] == ids[i]].sum() / w.sum()
+        assert got[i] == pytest.approx(want, rel=1e-12, abs=1e-300)
+        if decay == 0:
+            assert got[i] == want  # counts: exact
+
+
+def test_a_cache_longer_than_the_text():
+    # the path once quadratic when K >= n (10^6 over 268k tokens: 8.8 s), now O(n log n) or
+    # O(n); its speed is not asserted here (no timed tests), its values are
+    rng = np.random.default_rng(0)
+    ids = rng.zipf(1.3, 268_000) % 5
+    lm = NgramLM(1).fit([["a", "b", "c"]])
+    for decay in (0.0, 0.01):
+        got = CacheLM(lm, size=10**6, decay=decay).cache_probs(ids)
+        assert np.all((got[1:] >= 0) & (got[1:] <= 1))
+        if decay == 0:  # the relative frequency of the word in all the text before it
+            i = len(ids) - 1
+            assert got[i] == np.count_nonzero(ids[:i] == ids[i]) / i

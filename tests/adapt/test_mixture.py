@@ -149,3 +149,18 @@ def test_fitted_mixture_on_a_large_corpus():
     ll = [t[1] for t in FITTED.trace]
     assert np.all(np.isfinite(ll)) and np.all(np.diff(ll) >= -1e-12)
     assert FITTED.perplexity(BIG_HELD) < min(m.perplexity(BIG_HELD) for m in PARTS)
+
+
+def test_fit_weights_starts_from_init_and_scores_through_mix_logprobs():
+    lm1 = NgramLM(1, "add-one").fit(TRAIN)
+    lm2 = NgramLM(2, "kneser-ney", discount_fallback=True, vocab=lm1.vocab).fit(TRAIN)
+    init = np.array([0.9, 0.1])
+    mix = MixtureLM([lm1, lm2]).fit_weights(HELD, iterations=5, tol=-np.inf, init=init)
+    want, trace = em_weights(mix.components(HELD), 5, -np.inf, init)
+    assert np.array_equal(mix.trace[0][0], init) and np.array_equal(mix.weights, want)
+    assert np.array_equal(mix.weights, mix.trace[-1][0]) and len(mix.trace) == 6
+    lp = mix.token_logprobs(TRAIN[:2])
+    assert np.allclose(lp, np.log(mix.weights @ mix.components(TRAIN[:2])), rtol=1e-13, atol=0)
+    assert mix.trace[-1][1] == pytest.approx(mix.token_logprobs(HELD).mean())
+    with pytest.raises(ValueError, match="init must be finite weights"):
+        MixtureLM([lm1, lm2]).fit_weights(HELD, init=[0.5, 0.6])
