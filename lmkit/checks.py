@@ -12,7 +12,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-__all__ = ["check_ids", "check_int", "check_real", "check_weights"]
+__all__ = ["check_ids", "check_int", "check_real", "check_strings", "check_weights"]
 
 
 def check_int(name: str, value, low: int | None = None, high: int | None = None) -> int:
@@ -96,3 +96,19 @@ def check_weights(name: str, weights, n: int, fix: str = "normalise them") -> np
         raise ValueError(f"{name} must be finite weights >= 0 that sum to 1, got "
                          f"{np.round(w, 6).tolist()} (sum {w.sum():.6f}); {fix}")
     return w / w.sum()
+
+
+def check_strings(name: str, seq, example: str = "['the', 'cat']", noun: str = "token") -> list[str]:
+    """``seq`` as a list of strings (tokens, words, member names), or a TypeError that shows
+    the right form: a bare string is refused (it would be read character by character)."""
+    if isinstance(seq, (str, bytes)):
+        raise TypeError(f"{name} must be a sequence of {noun}s, e.g. {example}, not a string")
+    try:
+        items = list(seq)
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence of {noun}s, e.g. {example}; "
+                        f"got {type(seq).__name__} {seq!r}") from None
+    for x in items:
+        if not isinstance(x, str):
+            raise TypeError(f"{name} {noun} {x!r} ({type(x).__name__}) is not a string")
+    return items

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_ids, check_int
+from .checks import check_ids, check_int, check_strings
 
 __all__ = ["context_vectors", "cosine", "nearest_neighbours", "one_hot"]
 
@@ -96,16 +96,8 @@ def nearest_neighbours(emb, vocab, words, k: int = 5) -> dict[str, list[str]]:
     if not isinstance(vocab, Vocab):
         raise TypeError(f"vocab must be a lmkit.text.Vocab (the one whose ids index the rows of "
                         f"emb), got {type(vocab).__name__}")
-    if isinstance(words, str):
-        raise TypeError(f"words must be a list of words, not one string: pass [{words!r}]")
-    try:
-        words = list(words)
-    except TypeError:
-        raise TypeError(f"words must be a list of words, e.g. ['the'], got "
-                        f"{type(words).__name__} {words!r}") from None
+    words = check_strings("words", words, "['monday']", noun="word")
     for w in words:
-        if not isinstance(w, str):
-            raise TypeError(f"words must be word strings, got {type(w).__name__} {w!r}")
         if w not in vocab:
             raise KeyError(f"{w!r} is not in the vocabulary ({len(vocab)} words)")
     try:

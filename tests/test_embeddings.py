@@ -88,9 +88,9 @@ def _nan_emb():
 
 
 CASES = [  # (id, callable, exception type, fragment of the message that names the problem)
-    ("words a string", lambda: nn(words="READ"), TypeError, r"not one string: pass \['READ'\]"),
-    ("words None", lambda: nn(words=None), TypeError, "words must be a list of words"),
-    ("words of ints", lambda: nn(words=[1]), TypeError, "words must be word strings"),
+    ("words a string", lambda: nn(words="READ"), TypeError, r"words must be a sequence of words, e.g. .*, not a string"),
+    ("words None", lambda: nn(words=None), TypeError, "words must be a sequence of words"),
+    ("words of ints", lambda: nn(words=[1]), TypeError, r"words word 1 \(int\) is not a string"),
     ("word unknown", lambda: nn(words=["zebra"]), KeyError, "'zebra' is not in the vocabulary"),
     ("k=100", lambda: nn(k=100), ValueError, r"k must be an integer in \[1, 3\], got 100"),
     ("k=0", lambda: nn(k=0), ValueError, r"k must be an integer in \[1, 3\], got 0"),

@@ -29,6 +29,7 @@ import zipfile
 from pathlib import Path
 from typing import Iterable
 
+from ..checks import check_strings
 from .registry import Corpus, DataFile, corpus as _corpus
 
 __all__ = ["CacheNotWritableError", "ChecksumError", "CorpusNotFoundError", "cache_dir", "fetch", "read_member",
@@ -239,15 +240,7 @@ def read_members(name: str | Corpus, members: Iterable[str] | None = None) -> di
         raise TypeError(f"members must be a list of member names, not one string: pass "
                         f"[{members!r}], or use read_member({corpus.name!r}, {members!r})")
     if members is not None:
-        try:
-            members = list(members)
-        except TypeError:
-            raise TypeError(f"members must be a list of member names of corpus {corpus.name!r} "
-                            f"(or None for all), got {type(members).__name__}") from None
-        for m in members:
-            if not isinstance(m, str):
-                raise TypeError(f"members must be member names (strings), got "
-                                f"{type(m).__name__} {m!r}")
+        members = check_strings("members", members, "['ptb.test.txt']", noun="member name")
     wanted = set(corpus.members if members is None else members)
     unknown = wanted - set(corpus.members)
     if unknown:

@@ -18,7 +18,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from ..checks import check_int
+from ..checks import check_int, check_strings
 from ..lm import LanguageModel
 from ..text import BOS, EOS, UNK, Vocab, check_sentences, pad_sentences
 from . import arpa
@@ -37,17 +37,7 @@ def _options(method: type) -> list[str]:
 
 def _tokens(seq, what: str, example: str) -> list[str]:
     """``seq`` as a list of token strings, or a TypeError that shows the right form."""
-    if isinstance(seq, str):
-        raise TypeError(f"{what} must be a sequence of tokens, e.g. {example}, not a string")
-    try:
-        tokens = list(seq)
-    except TypeError:
-        raise TypeError(f"{what} must be a sequence of tokens, e.g. {example}; "
-                        f"got {type(seq).__name__} {seq!r}") from None
-    for t in tokens:
-        if not isinstance(t, str):
-            raise TypeError(f"{what} token {t!r} ({type(t).__name__}) is not a string")
-    return tokens
+    return check_strings(what, seq, example)
 
 
 def _check_vocab(vocab) -> None:

@@ -75,9 +75,9 @@ CASES = [
     ("read_members a string", lambda: data.read_members("ptb", "ptb.test.txt"), TypeError,
      r"not one string: pass \['ptb.test.txt'\], or use read_member"),
     ("read_members an int", lambda: data.read_members("ptb", 3), TypeError,
-     "members must be a list of member names"),
+     "members must be a sequence of member names"),
     ("read_members of ints", lambda: data.read_members("ptb", [3]), TypeError,
-     "members must be member names \\(strings\\), got int 3"),
+     r"members member name 3 \(int\) is not a string"),
     ("read_member a list", lambda: data.read_member("ptb", ["ptb.test.txt"]), TypeError,
      "member must be one member name.*read_members"),
 ]
