@@ -33,8 +33,11 @@ $(VENV)/.installed-%: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[$*]"
 	touch $@
 
+# Notebooks execute single-threaded unless OMP_NUM_THREADS says otherwise: torch's spinning
+# OpenMP threads slow training several times over when another program keeps the cores busy.
 book: $(VENV)/.installed-book
-	$(BIN)/jupyter-book build . -W --keep-going
+	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} MKL_NUM_THREADS=$${MKL_NUM_THREADS:-1} \
+	    $(BIN)/jupyter-book build . -W --keep-going
 	@echo "The book is in _build/html/index.html"
 
 # The book's structure (toc, cross-references, citations, math) with warnings as errors,
