@@ -3,29 +3,12 @@
 from collections import Counter
 
 import numpy as np
+from brutecount import brute_counts, corpora, padded
 from hypothesis import given, settings, strategies as st
 
 from lmkit import NgramLM
 from lmkit.ngram import MAX_ORDER, NgramCounts
 from lmkit.text import Vocab, pad_sentences
-
-corpora = st.lists(st.lists(st.sampled_from("abcde"), min_size=0, max_size=9), min_size=1, max_size=12) \
-    .filter(lambda c: any(c))
-
-
-def padded(sent):
-    return ["<s>"] + list(sent) + ["</s>"]
-
-
-def brute_counts(corpus, k):
-    """Every window of k tokens inside one padded sentence (a lone <s> is not an event)."""
-    out = Counter()
-    for s in map(padded, corpus):
-        for i in range(len(s) - k + 1):
-            gram = tuple(s[i:i + k])
-            if gram != ("<s>",):
-                out[gram] += 1
-    return out
 
 
 def trie_counts(counts: NgramCounts, vocab: Vocab, k: int) -> Counter:

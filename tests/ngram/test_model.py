@@ -2,32 +2,14 @@
 to its counts, and fitting twice (bad input: test_ngram_bad_inputs.py)."""
 
 import math
-from collections import Counter
 from fractions import Fraction
 
 import numpy as np
 import pytest
+from brutecount import brute_counts, corpora, padded
 from hypothesis import given, settings, strategies as st
 
 from lmkit import LanguageModel, NgramLM, UniformLM, Vocab
-
-corpora = st.lists(st.lists(st.sampled_from("abcde"), min_size=0, max_size=9), min_size=1, max_size=12) \
-    .filter(lambda c: any(c))
-
-
-def padded(sent):
-    return ["<s>"] + list(sent) + ["</s>"]
-
-
-def brute_counts(corpus, k):
-    """Every window of k tokens inside one padded sentence (a lone <s> is not an event)."""
-    out = Counter()
-    for s in map(padded, corpus):
-        for i in range(len(s) - k + 1):
-            gram = tuple(s[i:i + k])
-            if gram != ("<s>",):
-                out[gram] += 1
-    return out
 
 
 def brute_mle(corpus, order, word, history):
