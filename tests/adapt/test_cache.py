@@ -5,34 +5,14 @@ import inspect
 
 import numpy as np
 import pytest
+from baglm import HELD, TRAIN, BagLM
 from hypothesis import given, settings, strategies as st
 
 from lmkit import NgramLM
 from lmkit.adapt import CacheLM, MixtureLM, RelatedWords
-from lmkit.lm import LanguageModel
 from lmkit.text import stream
 
-TRAIN = [s.split() for s in ["the cat sat on the mat", "the dog sat on the cat",
-                             "a cat and a dog", "the mat is red"]] * 3
-HELD = [s.split() for s in ["the dog sat on the mat", "a red cat"]]
 words = st.sampled_from("the cat dog sat on mat a red zebra".split())
-
-
-class BagLM(LanguageModel):
-    """Not an n-gram model: an add-one unigram of the running text, whatever the history."""
-
-    def __init__(self, vocab, sentences):
-        self.vocab = vocab
-        c = np.bincount(stream(vocab, sentences), minlength=len(vocab)) + 1.0
-        c[vocab.bos_id] = 0.0
-        self.p = c / c.sum()
-
-    def token_logprobs(self, sentences):
-        return np.log(self.p[stream(self.vocab, sentences)])
-
-    def distribution(self, context=()):
-        return self.p.copy()
-
 
 def test_cache_probs_match_a_brute_force_window():
     lm = NgramLM(2, "kneser-ney", discount_fallback=True).fit(TRAIN)
