@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
-__all__ = ["zipf"]
+__all__ = ["markdown_table", "zipf"]
 
 
 def zipf(counts: np.ndarray, ax=None, fit_range: tuple[int, int] = (10, 1000), label: str = "corpus"):
@@ -56,3 +58,28 @@ def zipf(counts: np.ndarray, ax=None, fit_range: tuple[int, int] = (10, 1000), l
     ax.set_ylabel("frequency f(r)")
     ax.legend()
     return -slope, 10 ** intercept
+
+
+def markdown_table(rows: list[dict[str, str]], columns: list[str] | None = None,
+                   cite: str | None = "source"):
+    """``rows`` (dicts of strings) as a Markdown table that Jupyter and the book render.
+
+    The ``cite`` column's bibliography keys become ``{cite:t}`` references in the book (a
+    value that is not a key of ``references.bib``, such as ``notes``, stays as it is)."""
+    from pathlib import Path
+
+    from IPython.display import Markdown
+
+    if not rows:
+        raise ValueError("markdown_table needs at least one row")
+    columns = columns or list(rows[0])
+    bib = Path(__file__).resolve().parent.parent / "references.bib"
+    keys = set(re.findall(r"@\w+\{([^,]+),", bib.read_text("utf-8"))) if bib.exists() else set()
+
+    def cell(col: str, value: str) -> str:
+        value = str(value).replace("|", "\\|").replace("\n", " ")
+        return f"{{cite:t}}`{value}`" if col == cite and value in keys else value
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(c, r.get(c, "")) for c in columns) + " |" for r in rows]
+    return Markdown("\n".join(lines))

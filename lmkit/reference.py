@@ -1,58 +1,214 @@
-"""Published numbers that the book sets beside its own, in one place.
+"""Published numbers that the book sets beside its own, in one place, and the ledger of ours.
 
 Notebooks, tests and benchmarks read a number from here instead of typing it, so that each
-figure is stated once, with its source (a key of ``references.bib``), where in the source it
-stands, and what exactly it measures.  ``table()`` lists them all.
+figure is stated once, with its source (a key of ``references.bib``, or ``"notes"`` for the
+study notes), where in the source it stands, and what exactly it measures.
+
+A notebook that sets its own result beside a published one calls ``reproduce(key, ours,
+...)``.  With ``rel_tol`` (or ``holds``) the call is also the assert; either way it records the
+pair in a ledger (one small JSON file per key, in ``results_dir()``), from which the book's
+reproduction page is generated: no number on that page is typed by hand.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import math
+import os
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
-__all__ = ["PUBLISHED", "Published", "published", "table"]
+__all__ = ["PUBLISHED", "Published", "Result", "published", "read_results", "reproduce",
+           "reproduction_rows", "results_dir", "table"]
 
 
 @dataclass(frozen=True)
 class Published:
-    """One published number: its value, source (bib key), place in the source and setting."""
+    """One published number or claim.
 
-    value: float
+    ``value`` is a float (a table's figure), a string (a claim, e.g. an ordering of methods) or
+    ``None`` when the reference is a tool's output computed in the same run (KenLM's perplexity
+    of our ARPA file).  ``chapter`` is the notebook that reproduces it (e.g. ``"02c"``);
+    ``profile`` is ``"full"`` for rows that only ``LMKIT_PROFILE=full`` runs at paper size."""
+
+    value: float | str | None
     source: str
     where: str
     setting: str
+    chapter: str
+    profile: str = "default"
 
 
 _PTB = "Penn Treebank (Mikolov's version), test perplexity"
 
 PUBLISHED: dict[str, Published] = {
+    # ---- chapter 1 ----
+    # ---- chapter 2 ----
     # Mikolov (2012), thesis, Table 4.1: the landmarks of chapters 2 to 4
     "ptb/gt3": Published(165.2, "mikolov2012statistical", "Table 4.1",
-                         f"{_PTB}, Good-Turing trigram (SRILM)"),
+                         f"{_PTB}, Good-Turing trigram (SRILM)", "02c"),
     "ptb/kn3": Published(148.3, "mikolov2012statistical", "Table 4.1",
-                         f"{_PTB}, Kneser-Ney trigram"),
+                         f"{_PTB}, Kneser-Ney trigram", "02c"),
     "ptb/kn5": Published(141.2, "mikolov2012statistical", "Table 4.1",
-                         f"{_PTB}, Kneser-Ney 5-gram"),
+                         f"{_PTB}, Kneser-Ney 5-gram", "02c"),
+    # ---- chapter 3 ----
     "ptb/kn5+cache": Published(125.7, "mikolov2012statistical", "Table 4.1",
-                               f"{_PTB}, Kneser-Ney 5-gram with a cache"),
+                               f"{_PTB}, Kneser-Ney 5-gram with a cache", "03a"),
+    # ---- chapter 4 ----
     "ptb/ffnn": Published(140.2, "mikolov2012statistical", "Table 4.1",
-                          f"{_PTB}, feed-forward neural network LM"),
+                          f"{_PTB}, feed-forward neural network LM", "04a"),
     "ptb/rnn": Published(124.7, "mikolov2012statistical", "Table 4.1",
-                         f"{_PTB}, RNN language model"),
+                         f"{_PTB}, RNN language model", "04c"),
     "ptb/rnn+kn5": Published(105.7, "mikolov2012statistical", "Table 4.1",
-                             f"{_PTB}, RNN interpolated with the Kneser-Ney 5-gram"),
+                             f"{_PTB}, RNN interpolated with the Kneser-Ney 5-gram", "04c"),
     # Zaremba et al. (2014), Table 1: the full profile of chapter 4
     "ptb/lstm-medium": Published(82.7, "zaremba2014recurrent", "Table 1",
-                                 f"{_PTB}, 2 x 650 LSTM, dropout 0.5, 39 epochs"),
+                                 f"{_PTB}, 2 x 650 LSTM, dropout 0.5, 39 epochs", "04c",
+                                 profile="full"),
 }
 
 
-def published(key: str) -> float:
+def published(key: str) -> float | str | None:
     """The published value for ``key`` (e.g. ``"ptb/kn5"``)."""
+    return _entry(key).value
+
+
+def _entry(key: str) -> Published:
     if key not in PUBLISHED:
-        raise KeyError(f"no published number {key!r}; known: {', '.join(PUBLISHED)}")
-    return PUBLISHED[key].value
+        raise KeyError(f"no published number {key!r}; known: {', '.join(PUBLISHED)}. "
+                       "Add it to lmkit.reference.PUBLISHED, with its source.")
+    return PUBLISHED[key]
 
 
-def table() -> list[tuple[str, float, str, str, str]]:
+def table() -> list[tuple[str, float | str | None, str, str, str]]:
     """Every published number as ``(key, value, source, where, setting)`` rows."""
     return [(k, p.value, p.source, p.where, p.setting) for k, p in PUBLISHED.items()]
+
+
+# ---------------------------------------------------------------- the ledger of our numbers
+
+@dataclass(frozen=True)
+class Result:
+    """Our number beside a published one, as one notebook run recorded it."""
+
+    key: str
+    ours: float | str
+    reference: float | str | None  # the published value, or the tool's output in this run
+    setting: str                   # how we measured ours
+    asserted: bool                 # whether the run checked it (rel_tol or holds)
+    check: str                     # what was checked, in words ("" when nothing was)
+    profile: str
+    recorded: float                # time.time() of the run
+
+
+def results_dir() -> Path:
+    """Where runs record their results: ``$LMKIT_RESULTS``, else ``<lmkit cache>/results``."""
+    if os.environ.get("LMKIT_RESULTS"):
+        return Path(os.environ["LMKIT_RESULTS"]).expanduser()
+    from .data.store import cache_dir
+    return cache_dir() / "results"
+
+
+def reproduce(key: str, ours: float | str, *, setting: str, rel_tol: float | None = None,
+              holds: bool | None = None, check: str = "",
+              reference: float | str | None = None) -> Result:
+    r"""Set ``ours`` beside the published ``key``, check it if asked, and record the pair.
+
+    ``rel_tol`` asserts :math:`|ours / published - 1| \le` ``rel_tol``; ``holds`` is a check
+    the caller evaluated (e.g. an ordering of methods), described by ``check``.  A failed
+    check raises ``AssertionError`` naming both numbers; nothing is recorded then.
+    ``reference`` supplies the value for a row whose reference is a tool run in the same
+    notebook (its ``PUBLISHED`` value is ``None``)."""
+    entry = _entry(key)
+    ref = entry.value if reference is None else reference
+    if ref is None:
+        raise ValueError(f"{key!r} is a tool's output: pass reference=<its value in this run>")
+    if rel_tol is not None and holds is not None:
+        raise ValueError("give rel_tol or holds, not both")
+    asserted = rel_tol is not None or holds is not None
+    if rel_tol is not None:
+        if not (isinstance(ours, (int, float)) and isinstance(ref, (int, float))):
+            raise TypeError(f"rel_tol compares numbers; {key!r} has ours={ours!r}, "
+                            f"reference={ref!r}: use holds= for a claim")
+        if not math.isfinite(ours):
+            raise AssertionError(f"{key}: ours is {ours}, not a finite number")
+        diff = abs(ours / ref - 1)
+        if diff > rel_tol:
+            raise AssertionError(f"{key}: ours {ours:.4g} differs from {ref:.4g} "
+                                 f"({entry.source}, {entry.where}) by {diff:.1%} > {rel_tol:.1%}")
+        check = check or f"within {rel_tol:.1%}"
+    elif holds is not None:
+        if not check:
+            raise ValueError("holds= needs check=, the claim in words")
+        if not holds:
+            raise AssertionError(f"{key}: the check {check!r} fails (ours {ours!r}, "
+                                 f"reference {ref!r})")
+    from .runtime import profile
+    result = Result(key, float(ours) if isinstance(ours, (int, float)) else str(ours), ref,
+                    setting, asserted, check if asserted else "", profile(), time.time())
+    _write(result)
+    return result
+
+
+def _path(key: str) -> Path:
+    return results_dir() / (key.replace("/", "__") + ".json")
+
+
+def _write(result: Result) -> None:
+    """Atomically: a reader never sees a half-written file."""
+    path = _path(result.key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        with os.fdopen(fd, "w") as f:
+            json.dump(asdict(result), f)
+        os.replace(tmp, path)
+    except OSError as err:
+        raise OSError(f"cannot record {result.key!r} in {path.parent} ({err}); set "
+                      "LMKIT_RESULTS to a writable folder") from err
+
+
+def read_results() -> dict[str, Result]:
+    """Every recorded result in ``results_dir()``, by key (unreadable files are skipped)."""
+    out = {}
+    folder = results_dir()
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            r = Result(**json.loads(path.read_text()))
+        except (ValueError, TypeError, OSError):
+            continue
+        if r.key in PUBLISHED:
+            out[r.key] = r
+    return out
+
+
+def _fmt(x: float | str | None) -> str:
+    if isinstance(x, float):
+        return f"{x:,.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
+    return "" if x is None else str(x)
+
+
+def reproduction_rows() -> list[dict[str, str]]:
+    """The reproduction page's table: one row per published number, ours from the ledger.
+
+    Columns: chapter, source, where, published, ours, setting, asserted.  A row whose
+    notebook has not run says so; a full-profile row says it is not run in CI."""
+    results = read_results()
+    rows = []
+    for key, p in sorted(PUBLISHED.items(), key=lambda kv: (kv[1].chapter, kv[0])):
+        r = results.get(key)
+        if r is None:
+            ours = ("full profile, not run in CI" if p.profile == "full"
+                    else f"not run yet (run {p.chapter})")
+            setting, asserted = p.setting, ""
+        else:
+            ours = _fmt(r.ours) + ("" if r.profile == "default" else f" ({r.profile} profile)")
+            setting = r.setting
+            asserted = f"yes: {r.check}" if r.asserted else "no"
+        published_value = _fmt(p.value if p.value is not None else (r.reference if r else None))
+        rows.append({"chapter": p.chapter, "source": p.source, "where": p.where,
+                     "published": published_value or "(tool, same run)", "ours": ours,
+                     "setting": setting, "asserted": asserted})
+    return rows
