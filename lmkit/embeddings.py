@@ -87,7 +87,8 @@ def nearest_neighbours(emb, vocab, words, k: int = 5) -> dict[str, list[str]]:
     """The ``k`` words whose embeddings (rows of ``emb``, a torch tensor or a numpy array, one
     row per id of ``vocab``) have the highest cosine similarity to each word in ``words``,
     the word itself and the special tokens left out: the byproduct the notes call the
-    matrix Q.  ``words`` is a list of words (not one string); ``k`` is at most the number of
+    matrix Q, which the book writes C (input) or O (output), keeping Q for a proposal
+    distribution.  ``words`` is a list of words (not one string); ``k`` is at most the number of
     words other than the specials and the word itself."""
     import torch  # only here: the rest of this module is numpy
 

@@ -106,8 +106,20 @@ class KneserNeyCounts:
 class KneserNey(KneserNeyCounts, AbsoluteDiscounting):
     r"""Kneser-Ney, interpolated: absolute discounting whose lower orders count *contexts*
     instead of occurrences.  A lower-order n-gram's count is the number of distinct words
-    seen before it, :math:`N_{1+}(\bullet\, w_{i-k+1}^{i})`, so that *Francisco*, frequent but
-    only ever after *San*, gets a small unigram probability."""
+    seen before it, its continuation count :math:`N_{1+}(\bullet\, w_{i-k+1}^{i})`, so that
+    *Francisco*, frequent but only ever after *San*, gets a small unigram probability.  For a
+    bigram model,
+
+    .. math::  p_{KN}(w \mid v) = \frac{\max(c(vw) - D, 0)}{c(v)}
+               + \frac{D\, N_{1+}(v \bullet)}{c(v)}\, p_{KN}(w), \qquad
+               p_{KN}(w) = \frac{N_{1+}(\bullet\, w)}{N_{1+}(\bullet \bullet)},
+
+    and in general :math:`\alpha_k(hw) = \max(c_k(hw) - D_k, 0) / \sum_{w'} c_k(hw')`,
+    :math:`\gamma_k(h) = D_k N_{1+}(h \bullet) / \sum_{w'} c_k(hw')`, with :math:`c_k` the
+    raw counts at the top order and the continuation counts below it, and one D per order.
+    This is Chen and Goodman's interpolated form, as KenLM estimates it: the unigram level is
+    discounted too and interpolated with the uniform distribution.  (Kneser and Ney's 1995
+    model backed off, and derived the lower-order distribution from marginal constraints.)"""
 
     name = "kneser-ney"
 
@@ -119,10 +131,13 @@ class ModifiedKneserNey(KneserNeyCounts, Discounting):
     .. math::  Y = \frac{n_1}{n_1 + 2 n_2}, \quad D_1 = 1 - 2Y\frac{n_2}{n_1}, \quad
                D_2 = 2 - 3Y\frac{n_3}{n_2}, \quad D_{3+} = 3 - 4Y\frac{n_4}{n_3},
 
-    .. math::  p(w \mid h) = \frac{c(hw) - D(c(hw))}{c(h)} + \gamma(h)\, p(w \mid h'), \quad
-               \gamma(h) = \frac{D_1 N_1(h\bullet) + D_2 N_2(h\bullet) + D_{3+} N_{3+}(h\bullet)}{c(h)},
+    .. math::  p(w \mid h) = \frac{c(hw) - D(c(hw))}{c(h)} + \gamma_k(h)\, p(w \mid h'), \quad
+               \gamma_k(h) = \frac{D_1 N_1(h\bullet) + D_2 N_2(h\bullet) + D_{3+} N_{3+}(h\bullet)}{c(h)},
 
-    as KenLM's ``lmplz`` estimates it, the unigrams interpolated with the uniform distribution.
+    where :math:`D(c)` is :math:`D_1`, :math:`D_2` or :math:`D_{3+}` for c = 1, 2, >= 3, and
+    :math:`N_1(h\bullet)`, :math:`N_2(h\bullet)`, :math:`N_{3+}(h\bullet)` are the numbers of
+    distinct words seen after h with count 1, 2 and 3 or more (continuation counts below the
+    top order, as in ``KneserNey``), as KenLM's ``lmplz`` estimates it, the unigrams interpolated with the uniform distribution.
     ``discounts={k: (D1, D2, D3)}`` fixes them for order k; ``discounts[k]`` holds the ones
     used.  Where the counts of counts cannot give discounts in range (a tiny corpus), fitting
     raises unless ``discount_fallback=True`` (then (0.5, 1.0, 1.5), as KenLM's

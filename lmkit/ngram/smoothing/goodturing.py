@@ -107,11 +107,19 @@ def _adjusted(cnt: np.ndarray) -> np.ndarray:
 
 
 class GoodTuring(Smoothing):
-    r"""Good-Turing: a count r is replaced by :math:`r^* = (r+1) n_{r+1} / n_r`
-    (simple Good-Turing where :math:`n_{r+1} = 0`), computed per order.
+    r"""Good-Turing: every count r >= 1 of an order is replaced by simple Good-Turing's
+    adjusted count :math:`r^*` (``simple_good_turing`` over that order's counts of counts),
+    capped at r.
 
-    .. math::  p_{GT}(w \mid h) = \frac{r^*(h w)}{c(h)} \ \text{(seen)}, \qquad
-               \text{the rest, } 1 - \sum_{seen} r^*/c(h), \text{ shared equally by the unseen words.}
+    Simple Good-Turing is not a patch for the gaps only: it takes Turing's raw estimate
+    :math:`(r+1) n_{r+1} / n_r` for the small r, as long as that differs significantly from
+    the smoothed estimate of a line fitted to the counts of counts on a log-log scale, and
+    the smoothed estimate for every r from the first one where the two agree on (so also
+    where :math:`n_{r+1} = 0`, where the raw estimate would give 0).
+
+    .. math::  \alpha(hw) = p_{GT}(w \mid h) = \frac{r^*(c(hw))}{c(h)} \ \text{(seen)}, \qquad
+               \gamma(h) = 1 - \sum_{w\ seen} \frac{r^*(c(hw))}{c(h)}
+               \text{ shared equally by the unseen words.}
 
     Sharing equally is backing off to the uniform distribution (``recursive = False``).
     """
@@ -129,12 +137,22 @@ class Katz(Discounting):
 
     .. math::
 
-        d_r = \frac{r^*/r - (k+1) n_{k+1}/n_1}{1 - (k+1) n_{k+1}/n_1}, \qquad
+        d_r = \frac{r^*/r - (k+1) n_{k+1}/n_1}{1 - (k+1) n_{k+1}/n_1} \ (r \le k), \quad
+        d_r = 1 \ (r > k), \qquad
         p_{Katz}(w \mid h) = \begin{cases} d_r\, r / c(h) & r = c(hw) > 0 \\
-        \alpha(h)\, p_{Katz}(w \mid h') & r = 0 \end{cases}
+        \beta(h)\, p_{Katz}(w \mid h') & r = 0 \end{cases}
 
-    with :math:`\alpha(h)` giving the unseen words exactly the mass the discounts freed.
-    ``discounts[order]`` holds :math:`d_1 \dots d_k`.  Where the Good-Turing ratios are
+    where the back-off weight
+
+    .. math::
+
+        \beta(h) = \frac{1 - \sum_{w:\, c(hw) > 0} p_{Katz}(w \mid h)}
+                        {1 - \sum_{w:\, c(hw) > 0} p_{Katz}(w \mid h')}
+
+    gives the unseen words exactly the mass the discounts freed (Katz writes it
+    :math:`\alpha(h)`; the book writes :math:`\beta(h)`, as :math:`\alpha_k(hw)` is the
+    discounted term).  The discount ratio :math:`d_r` depends on the count only, the back-off
+    weight on the history only.  ``discounts[order]`` holds :math:`d_1 \dots d_k`.  Where the Good-Turing ratios are
     unusable (a tiny corpus, or a closed vocabulary's unigrams: some :math:`d_r` outside
     (0, 1]), fitting raises unless ``discount_fallback=True``; then the simple Good-Turing
     ratio :math:`r^*/r` is used, and failing that absolute discounting with

@@ -81,10 +81,12 @@ class AddOne(Additive):
 class JelinekMercer(Smoothing):
     r"""Jelinek-Mercer: linear interpolation of maximum-likelihood estimates of every order,
 
-    .. math::  p_{JM}(w \mid h) = \lambda_{b(h)}\, p_{ML}(w \mid h) + (1 - \lambda_{b(h)})\, p_{JM}(w \mid h'),
+    .. math::  p_{JM}(w \mid h) = \lambda(h)\, p_{ML}(w \mid h) + (1 - \lambda(h))\, p_{JM}(w \mid h'),
+               \qquad \lambda(h) = \lambda_{b(c(h))},
 
-    with one λ per bucket b(h) of the history count c(h) (buckets double in width: c(h) = 1,
-    2-3, 4-7, ...), fitted on held-out data by EM (``lmkit.interpolate.em_weights``, a fixed
+    so :math:`\alpha_k(hw) = \lambda(h)\, p_{ML}(w \mid h)` and :math:`\gamma_k(h) = 1 - \lambda(h)`.
+    The weight depends on the history, through one λ per bucket b of the history count c(h)
+    (buckets double in width: c(h) = 1, 2-3, 4-7, ...), fitted on held-out data by EM (``lmkit.interpolate.em_weights``, a fixed
     number of ``iterations``), order by order from the unigrams up.  ``lambdas[k]`` holds
     order k's λ per bucket.
     """
