@@ -4,7 +4,7 @@ each sentence length, learning curves of every method, and bits by training coun
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -14,7 +14,7 @@ from .counts import MAX_ORDER
 from .model import NgramLM
 from .smoothing import SMOOTHING
 
-__all__ = ["bits_by_count", "learning_curves", "length_mass"]
+__all__ = ["bits_by_count", "learning_curves", "length_mass", "variant_curves"]
 
 #: ``length_mass`` holds a |V| x |V| transition matrix: at most this many words.
 LENGTH_MASS_MAX_VOCAB = 5_000
@@ -114,3 +114,41 @@ def bits_by_count(model: NgramLM, test: Sequence[Sequence[str]], max_count: int 
     count = np.minimum(model.training_counts(test), max_count)
     bits = -model.token_logprobs(test) / math.log(2)
     return {int(c): (int((count == c).sum()), float(bits[count == c].mean())) for c in np.unique(count)}
+
+
+def variant_curves(variants: Mapping[str, tuple[str, Mapping]], order: int,
+                   train: Sequence[Sequence[str]], test: Sequence[Sequence[str]],
+                   sizes: Sequence[int], heldout: Sequence[Sequence[str]] | None = None,
+                   vocab: Vocab | None = None,
+                   discount_fallback: bool = False) -> dict[str, np.ndarray]:
+    """Test cross-entropy (bits per token) of named variants of the methods, each a
+    ``(method, options)`` pair, e.g. ``{"linear": ("jelinek-mercer", {"buckets": 1})}`` (one
+    λ per order: linear discounting), on the first ``n`` training sentences for each n in
+    ``sizes``, with the fixed vocabulary of ``learning_curves``.  Returns
+    ``{name: array over sizes}``."""
+    if not isinstance(variants, Mapping) or not variants:
+        raise TypeError("variants must be a non-empty dict {name: (method, options)}, e.g. "
+                        "{'linear': ('jelinek-mercer', {'buckets': 1})}, got "
+                        f"{type(variants).__name__} {variants!r}")
+    for name, spec in variants.items():
+        if (not isinstance(spec, tuple) or len(spec) != 2 or not isinstance(spec[1], Mapping)
+                or spec[0] not in SMOOTHING):
+            raise ValueError(f"variant {name!r} must be (method, options) with a method of "
+                             f"{sorted(SMOOTHING)} and a dict of options, got {spec!r}")
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+        raise TypeError(f"sizes must be a list, e.g. [1000, 10000], got {type(sizes).__name__} "
+                        f"{sizes!r}")
+    train = check_sentences(train, "training sentences")
+    test = check_sentences(test, "test sentences")
+    order = check_int("order", order, 1, MAX_ORDER)
+    sizes = [check_int("a size (training sentences)", n, 1, len(train)) for n in sizes]
+    if not sizes:
+        raise ValueError("variant_curves needs at least one size")
+    vocab = vocab or Vocab(train)
+    out = {name: np.empty(len(sizes)) for name in variants}
+    for i, size in enumerate(sizes):
+        for name, (method, options) in variants.items():
+            lm = NgramLM(order, method, vocab=vocab, discount_fallback=discount_fallback,
+                         **options)
+            out[name][i] = lm.fit(train[:size], heldout=heldout).cross_entropy(test)
+    return out

@@ -50,3 +50,24 @@ def test_a_string_for_a_list_and_an_empty_test_set_are_refused():
     with pytest.raises(TypeError, match="not one string"):
         bits_by_count(lm, "a b")
     assert bits_by_count(lm, [[]]) == {0: (1, pytest.approx(-lm.logprob("</s>", ["<s>"]) / math.log(2)))}
+
+
+def test_variant_curves_agree_with_direct_fits_and_refuse_bad_variants():
+    from lmkit.ngram.experiments import variant_curves
+
+    train = [list("abcab"), list("bca"), list("aab"), list("cba")] * 5
+    test, heldout = [list("abc"), list("ccb")], [list("abca"), list("bac")]
+    variants = {"linear": ("jelinek-mercer", {"buckets": 1}), "add-half": ("additive", {"delta": 0.5})}
+    res = variant_curves(variants, 2, train, test, [4, 20], heldout=heldout)
+    assert set(res) == set(variants) and res["linear"].shape == (2,)
+    vocab = NgramLM(2).fit(train).vocab
+    direct = NgramLM(2, "additive", vocab=vocab, delta=0.5).fit(train[:4]).cross_entropy(test)
+    assert res["add-half"][0] == pytest.approx(direct)
+    direct = NgramLM(2, "jelinek-mercer", vocab=vocab, buckets=1).fit(train, heldout=heldout)
+    assert res["linear"][1] == pytest.approx(direct.cross_entropy(test))
+    with pytest.raises(TypeError, match="variants must be a non-empty dict"):
+        variant_curves({}, 2, train, test, [4])
+    with pytest.raises(ValueError, match="variant 'x' must be \\(method, options\\)"):
+        variant_curves({"x": ("nope", {})}, 2, train, test, [4])
+    with pytest.raises(TypeError, match="sizes must be a list"):
+        variant_curves(variants, 2, train, test, 4)
