@@ -105,16 +105,16 @@ class CacheLM(LanguageModel):
     .. math::  p(w_i \mid h) = (1 - \lambda - \lambda_s)\, p_{base}(w_i \mid h)
                + \lambda\, p_{cache}(w_i) + \lambda_s\, p_{sem}(w_i),
 
-    .. math::  p_{cache}(w) = \frac{\sum_{d=1}^{K} e^{-\beta d}\, [w_{i-d} = w]}{\sum_{d=1}^{K} e^{-\beta d}},
+    .. math::  p_{cache}(w) = \frac{\sum_{d=1}^{K} e^{-\rho d}\, [w_{i-d} = w]}{\sum_{d=1}^{K} e^{-\rho d}},
 
-    a relative frequency (β = 0) or a decaying one (β > 0) over the tokens before position i
+    a relative frequency (ρ = 0) or a decaying one (ρ > 0) over the tokens before position i
     (fewer at the start of the text).  With ``related`` (a ``RelatedWords``), the semantic cache
-    :math:`p_{sem}(w) \propto \sum_{d} e^{-\beta d}\, \mathrm{PPMI}(w_{i-d}, w)` also raises the words
-    related to those in the cache.  ``fit`` chooses λ (and λ_s) by EM on held-out text and β
+    :math:`p_{sem}(w) \propto \sum_{d} e^{-\rho d}\, \mathrm{PPMI}(w_{i-d}, w)` also raises the words
+    related to those in the cache.  ``fit`` chooses λ (and λ_s) by EM on held-out text and ρ
     by a grid search.
 
     ``size`` (K) is an integer >= 1 (a cache longer than the text holds all of it); ``decay``
-    (β) is finite and >= 0; ``lam`` and ``lam_sem`` are finite, >= 0 and sum to < 1, and
+    (ρ) is finite and >= 0; ``lam`` and ``lam_sem`` are finite, >= 0 and sum to < 1, and
     ``lam_sem`` > 0 needs ``related``.
 
     ``base`` is any language model: ``token_logprobs`` and ``vocab`` are all the text-level
@@ -153,9 +153,9 @@ class CacheLM(LanguageModel):
         return np.array(lam)
 
     def _decay_weights(self, n: int) -> np.ndarray:
-        """The weights of distances d = 1 .. min(K, n): the formula's e^{-βd} times e^β, a
+        """The weights of distances d = 1 .. min(K, n): the formula's e^{-ρd} times e^ρ, a
         factor that cancels in p_cache and p_sem; the nearest token weighs 1, so that no finite
-        β underflows the normaliser to 0."""
+        ρ underflows the normaliser to 0."""
         return np.exp(-self.decay * np.arange(min(self.size, n)))
 
     def _check_stream(self, ids) -> np.ndarray:
@@ -165,7 +165,7 @@ class CacheLM(LanguageModel):
     def cache_probs(self, ids: np.ndarray) -> np.ndarray:
         """p_cache(w_i) for every position i of the id stream (NaN at i = 0: no cache yet).
 
-        O(n log n) for a plain cache (β = 0: per word, the number of its previous occurrences
+        O(n log n) for a plain cache (ρ = 0: per word, the number of its previous occurrences
         within K tokens, by binary search) and for a decaying cache that holds the whole text
         (K >= n - 1: per word, the running decayed count, O(n)); a decaying cache shorter than the
         text takes O(n m), m the most occurrences of one word within K tokens (m <= K)."""
@@ -182,7 +182,7 @@ class CacheLM(LanguageModel):
             lo = np.maximum(np.searchsorted(sid * (n + 1) + spos, sid * (n + 1) + spos - self.size),
                             first)
             acc[spos] = np.arange(n) - lo
-        elif self.size >= n - 1:  # running decayed count: S_k = e^{-βΔ} S_{k-1} + e^{-β(Δ-1)}
+        elif self.size >= n - 1:  # running decayed count: S_k = e^{-ρΔ} S_{k-1} + e^{-ρ(Δ-1)}
             new_word = np.arange(n) == first
             step = np.where(new_word, 1, np.diff(spos, prepend=0)).astype(float)
             fade, add = np.exp(-self.decay * step), np.exp(-self.decay * (step - 1))
@@ -235,30 +235,30 @@ class CacheLM(LanguageModel):
             return mix_logprobs(np.log(self.components(sentences)), self.weights)
 
     def fit(self, heldout: Sequence[Sequence[str]], decays: Sequence[float] | None = None) -> "CacheLM":
-        """λ (and λ_sem) by EM on ``heldout``; β by grid search over ``decays`` if given.
-        The EM trace ``[(weights, mean log-likelihood), ...]`` of the chosen β is kept in
+        """λ (and λ_sem) by EM on ``heldout``; ρ by grid search over ``decays`` if given.
+        The EM trace ``[(weights, mean log-likelihood), ...]`` of the chosen ρ is kept in
         ``trace``."""
         if decays is None:
             decays = [self.decay]
         elif isinstance(decays, (str, Real)) or not hasattr(decays, "__iter__"):
-            raise TypeError(f"decays is the list of β values to try, e.g. [0.0, 0.01, 0.05], got "
-                            f"{decays!r}; for one β, pass decay= to CacheLM")
+            raise TypeError(f"decays is the list of ρ values to try, e.g. [0.0, 0.01, 0.05], got "
+                            f"{decays!r}; for one ρ, pass decay= to CacheLM")
         else:
             decays = [check_real(f"decays[{i}]", b, low=0) for i, b in enumerate(decays)]
             if not decays:
-                raise ValueError("decays is empty: give the β values to try, e.g. [0.0, 0.01], "
+                raise ValueError("decays is empty: give the ρ values to try, e.g. [0.0, 0.01], "
                                  "or leave decays=None to keep the cache's decay")
         heldout = check_sentences(heldout, "held-out sentences")
         if not len(heldout):
             raise ValueError("the held-out set is empty: give the cache some text to fit λ on")
         best, before = None, self.decay
-        base = np.exp(self.base.token_logprobs(heldout))  # the same for every β
+        base = np.exp(self.base.token_logprobs(heldout))  # the same for every ρ
         try:
-            for beta in decays:
-                self.decay = float(beta)
+            for rho in decays:
+                self.decay = float(rho)
                 lam, trace = em_weights(self.components(heldout, base))
                 if best is None or trace[-1][1] > best[0]:
-                    best = (trace[-1][1], float(beta), lam, trace)
+                    best = (trace[-1][1], float(rho), lam, trace)
         finally:
             self.decay = before
         _, self.decay, lam, self.trace = best

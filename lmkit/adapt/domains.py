@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from ..checks import check_int
-from ..data import load_novel_sentences, load_novels, load_ptb, load_text, load_wikitext2
-from ..text import word_tokenize
+from collections import Counter
 
-__all__ = ["load_domains"]
+from ..checks import check_int, check_real
+from ..data import load_novel_sentences, load_novels, load_ptb, load_text, load_wikitext2
+from ..text import check_sentences, word_tokenize
+
+__all__ = ["domain_words", "load_domains"]
 
 Sentences = list[list[str]]
 
@@ -50,3 +52,31 @@ def load_domains(tokens: int = 400_000) -> dict[str, dict[str, Sentences]]:
         raw[name] = (d["train"], d["test"])
     return {name: {"train": _cut(tr, tokens), "test": _cut(te, tokens // 10)}
             for name, (tr, te) in raw.items()}
+
+
+def domain_words(domain: Sentences, general: Sentences, min_count: int = 20,
+                 ratio: float = 10.0) -> list[tuple[str, int, float]]:
+    r"""The words much more frequent in ``domain`` than in ``general`` text: the notes'
+    vocabulary adaptation separates such *domain words* from the general words every domain
+    shares.
+
+    A word w seen at least ``min_count`` times in the domain qualifies when its add-one
+    smoothed ratio of relative frequencies
+
+    .. math::  r(w) = \frac{(c_D(w) + 1) / (N_D + |V|)}{(c_G(w) + 1) / (N_G + |V|)}
+
+    is at least ``ratio`` (:math:`c_D, c_G` the counts in the domain and the general text,
+    :math:`N_D, N_G` their numbers of tokens, :math:`V` the words of both; the add-one keeps
+    the ratio of a word absent from the general text finite).  Returns ``(word, c_D(w),
+    r(w))`` triples by decreasing ratio.  ``min_count`` is an integer >= 1, ``ratio`` > 0.
+    """
+    domain = check_sentences(domain, "domain sentences")
+    general = check_sentences(general, "general sentences")
+    min_count = check_int("min_count", min_count, low=1)
+    ratio = check_real("ratio", ratio, low=0, low_open=True)
+    cd = Counter(w for s in domain for w in s)
+    cg = Counter(w for s in general for w in s)
+    v = len(cd.keys() | cg.keys())
+    nd, ng = sum(cd.values()) + v, sum(cg.values()) + v
+    out = [(w, c, (c + 1) / nd / ((cg[w] + 1) / ng)) for w, c in cd.items() if c >= min_count]
+    return sorted([t for t in out if t[2] >= ratio], key=lambda t: (-t[2], t[0]))

@@ -3,17 +3,21 @@ r"""The maximum-entropy (log-linear) language model over n-gram, distance-2 and 
 .. math::  p(w \mid h) = \frac{\exp\big(b_w + U_{w_{i-1}, w} + D_{w_{i-2}, w}
            + \sum_{A \in \mathrm{last}\, L} T_{A, w}\big)}{Z(h)},
 
-with unigram (b), bigram (U), distance-2 bigram (D, the notes' :math:`g(w_i, w_{i-2})`) and
-trigger features (T, non-zero only for the selected pairs A -> B, ``select_triggers``).  The
+the book's :math:`p(w \mid h) = \exp(\sum_j \theta_j f_j(h, w)) / Z(h)` with the feature weights
+:math:`\theta_j` held in tables: unigram (b), bigram (U), distance-2 bigram (D, the notes'
+:math:`g(w_i, w_{i-2})`) and trigger features (T, non-zero only for the selected pairs A -> B,
+``select_triggers``, which act where A is 3 to ``window`` + 2 tokens back).  The
 model reads its text as the neural models do, one id stream ``lmkit.text.lm_ids`` (``</s>``,
 the start of the text, then every word and every ``</s>``) whose ids after the first it
 predicts; its inputs at each position are ``maxent_features``; it trains with
 ``lmkit.train.train`` on ``MaxEntLM.training_batches``.
 
-Regularisation: the optimiser's decoupled weight decay (AdamW), which shrinks every weight by
-the same fraction :math:`\eta \lambda` per step, kept off the unigram biases.  That is not an
-L2 penalty :math:`\frac{\lambda}{2} \lVert \theta \rVert^2` added to the loss (a Gaussian
-prior): under Adam a penalty's gradient is rescaled weight by weight, a decoupled decay's is not.
+Regularisation: the optimiser's decoupled weight decay (AdamW) with coefficient :math:`\kappa`
+(``weight_decay``), which shrinks every weight by the same fraction :math:`\eta \kappa` per
+step, kept off the unigram biases.  That is not an L2 penalty
+:math:`\frac{\kappa}{2} \lVert \theta \rVert^2` added to the loss (a Gaussian prior): under
+Adam a penalty's gradient is rescaled weight by weight, a decoupled decay's is not.  (The book
+keeps :math:`\lambda` for interpolation weights.)
 """
 
 from __future__ import annotations

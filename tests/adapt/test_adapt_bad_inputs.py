@@ -145,7 +145,7 @@ CASES = [
     ("cache fit decays=True", lambda: CacheLM(LM).fit(HELD, decays=[True]),
      TypeError, r"decays\[0\] must be a number"),
     ("cache fit decays a number", lambda: CacheLM(LM).fit(HELD, decays=0.1),
-     TypeError, "for one β, pass decay="),
+     TypeError, "for one ρ, pass decay="),
     ("cache fit decays empty", lambda: CacheLM(LM).fit(HELD, decays=[]), ValueError, "decays is empty"),
     ("cache fit empty", lambda: CacheLM(LM).fit([]), ValueError, "held-out set is empty"),
     ("cache fit a string", lambda: CacheLM(LM).fit("the cat sat"), TypeError, "not one string"),

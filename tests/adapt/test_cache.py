@@ -181,7 +181,7 @@ def test_a_cache_over_a_model_that_gives_zeros_still_has_weights_that_sum_to_one
 
 
 def test_a_steep_decay_keeps_only_the_last_token():
-    # e^{-βd} underflows to 0 for every d at β = 1000; the cache must still be the last token
+    # e^{-ρd} underflows to 0 for every d at ρ = 1000; the cache must still be the last token
     ids = stream(BIG.vocab, TEST[:3])
     steep = CacheLM(BIG, size=100, decay=1000.0, lam=0.5)
     got = steep.cache_probs(ids)
@@ -196,14 +196,14 @@ def test_a_steep_decay_keeps_only_the_last_token():
 @settings(max_examples=150, deadline=None)
 def test_every_path_of_cache_probs_matches_the_formula(seq, size, decay):
     """The plain cache (any K), the decaying cache over the whole text (K >= n - 1) and over a
-    window: p_cache(w_i) = sum_{d<=K} e^{-βd}[w_{i-d} = w_i] / sum_{d<=K} e^{-βd}."""
+    window: p_cache(w_i) = sum_{d<=K} e^{-ρd}[w_{i-d} = w_i] / sum_{d<=K} e^{-ρd}."""
     lm = NgramLM(1).fit([["a", "b", "c"]])  # 6 ids: the stream uses 0..4
     ids = np.array(seq)
     got = CacheLM(lm, size=size, decay=decay).cache_probs(ids)
     assert np.isnan(got[0])
     for i in range(1, len(ids)):
         ds = np.arange(1, min(size, i) + 1)
-        w = np.exp(-decay * (ds - 1))  # the formula's weights times e^β, as the model keeps them
+        w = np.exp(-decay * (ds - 1))  # the formula's weights times e^ρ, as the model keeps them
         want = w[ids[i - ds] == ids[i]].sum() / w.sum()
         assert got[i] == pytest.approx(want, rel=1e-12, abs=1e-300)
         if decay == 0:
@@ -222,3 +222,16 @@ def test_a_cache_longer_than_the_text():
         if decay == 0:  # the relative frequency of the word in all the text before it
             i = len(ids) - 1
             assert got[i] == np.count_nonzero(ids[:i] == ids[i]) / i
+
+
+def test_the_fit_trace_ends_at_the_heldout_perplexity():
+    """Chapter 3 chooses K and ρ by exp(-trace[-1][1]): it must be the held-out perplexity
+    of the fitted cache, and the chosen ρ must be the one with the best held-out fit."""
+    lm = NgramLM(2, "kneser-ney", discount_fallback=True).fit(TRAIN)
+    rhos = [0.0, 0.1, 1.0]
+    for size in (2, 8):
+        fits = [CacheLM(lm, size=size, decay=r).fit(HELD) for r in rhos]
+        for cache in fits:
+            assert np.exp(-cache.trace[-1][1]) == pytest.approx(cache.perplexity(HELD))
+        grid = CacheLM(lm, size=size).fit(HELD, decays=rhos)
+        assert grid.decay == rhos[int(np.argmax([c.trace[-1][1] for c in fits]))]

@@ -42,3 +42,23 @@ def test_tokens_may_be_a_numpy_integer(monkeypatch):
     monkeypatch.setattr(domains, "load_ptb", stop)
     with pytest.raises(Reached):
         load_domains(np.int64(3000))
+
+
+def test_domain_words_by_hand():
+    from lmkit.adapt import domain_words
+
+    domain = [["oil", "price", "oil", "the"]] * 5 + [["barrel", "the"]]
+    general = [["the", "price", "is", "the", "price"]] * 4
+    # |V| = 5 (oil price the barrel is); N_D = 22, N_G = 20
+    got = domain_words(domain, general, min_count=2, ratio=2.0)
+    assert [w for w, _, _ in got] == ["oil"]
+    w, c, r = got[0]
+    assert c == 10 and abs(r - (11 / 27) / (1 / 25)) < 1e-12
+    # "the" (6 of 22 against 8 of 20) is general; "barrel" is too rare for min_count=2
+    every = domain_words(domain, general, min_count=1, ratio=1e-9)
+    assert {w for w, _, _ in every} == {"oil", "price", "the", "barrel"}
+    assert [r for _, _, r in every] == sorted((r for _, _, r in every), reverse=True)
+    with pytest.raises(ValueError, match="ratio"):
+        domain_words(domain, general, ratio=0)
+    with pytest.raises(TypeError, match="one string"):
+        domain_words("oil price", general)
