@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 
-__all__ = ["markdown_table", "zipf"]
+__all__ = ["learning_curves", "lines_by_order", "markdown_table", "zipf"]
 
 
 def zipf(counts: np.ndarray, ax=None, fit_range: tuple[int, int] = (10, 1000), label: str = "corpus"):
@@ -83,3 +83,92 @@ def markdown_table(rows: list[dict[str, str]], columns: list[str] | None = None,
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(cell(c, r.get(c, "")) for c in columns) + " |" for r in rows]
     return Markdown("\n".join(lines))
+
+
+def lines_by_order(values, orders, marks=None, ax=None, ylabel: str = "test perplexity"):
+    """One line per method over the model orders, with published points marked.
+
+    ``values`` maps a method to its numbers, one per order of ``orders`` (e.g. test
+    perplexities for n = 1..5); ``marks`` maps a label to a published ``(order, value)``
+    point, drawn as a black cross with its value written beside it.  Returns the lowest
+    point of the lines, ``(method, order, value)``."""
+    import matplotlib.pyplot as plt
+
+    if isinstance(orders, (str, bytes)) or not hasattr(orders, "__len__") or not len(orders):
+        raise ValueError(f"orders must be a non-empty list of model orders, got {orders!r}")
+    orders = list(orders)
+    if not isinstance(values, dict) or not values:
+        raise ValueError("values must be a non-empty dict {method: one number per order}")
+    lines = {}
+    for m, v in values.items():
+        y = np.asarray(v, dtype=float)
+        if y.shape != (len(orders),) or not np.all(np.isfinite(y)):
+            raise ValueError(f"values[{m!r}] must hold {len(orders)} finite numbers "
+                             f"(one per order {orders}), got {v!r}")
+        lines[m] = y
+    marks = dict(marks or {})
+    for label, point in marks.items():
+        if (not hasattr(point, "__len__") or len(point) != 2
+                or not np.isfinite(np.asarray(point, dtype=float)).all()):
+            raise ValueError(f"marks[{label!r}] must be a point (order, value), got {point!r}")
+    if ax is None:
+        ax = plt.gca()
+    for m, y in lines.items():
+        ax.plot(orders, y, "o-", ms=3, label=m)
+    for label, (n, v) in marks.items():
+        ax.plot([n], [v], "kx", ms=9, mew=2)
+        ax.annotate(f"{label} {v:g}", (n, v), textcoords="offset points", xytext=(6, 6),
+                    fontsize=8)
+    ax.set_xticks(orders)
+    ax.set_xlabel("order n")
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
+    best = min(((m, orders[int(np.argmin(y))], float(y.min())) for m, y in lines.items()),
+               key=lambda t: t[2])
+    return best
+
+
+def learning_curves(histories, final=None, ax=None, which: str = "valid",
+                    label: str = "test PP"):
+    """Learning curves against training tokens seen, one line per model.
+
+    ``histories`` maps a model's name to the dict that ``lmkit.train.train`` returned;
+    ``tokens / steps`` converts its steps to tokens.  ``which="valid"`` draws the validation
+    perplexity :math:`e^{\\text{loss}}` of its ``valid_loss`` points (log scale);
+    ``which="train"`` draws its ``train_loss``, the running training loss in nats per token
+    (for a sampled output layer, the sampled loss: comparable between models trained with
+    the same layer, not a perplexity).  ``final`` maps a name to a number printed beside its
+    name in the legend (e.g. its test perplexity), labelled ``label``.  Returns each model's
+    last plotted value."""
+    import matplotlib.pyplot as plt
+
+    if which not in ("valid", "train"):
+        raise ValueError(f"which must be 'valid' or 'train', got {which!r}")
+    key = f"{which}_loss"
+    if not isinstance(histories, dict) or not histories:
+        raise ValueError("histories must be a non-empty dict {name: train(...)'s history}")
+    curves = {}
+    for name, h in histories.items():
+        if not isinstance(h, dict) or not h.get(key) or not h.get("steps"):
+            raise ValueError(f"histories[{name!r}] has no {key} points"
+                             + (": train with evaluate=..." if which == "valid" else ""))
+        steps, loss = (np.asarray(v, dtype=float) for v in zip(*h[key]))
+        if not np.all(np.isfinite(loss)):
+            raise ValueError(f"histories[{name!r}] holds a loss that is not finite")
+        y = np.exp(loss) if which == "valid" else loss
+        curves[name] = (steps * h["tokens"] / h["steps"], y)
+    final = dict(final or {})
+    unknown = sorted(set(final) - set(curves))
+    if unknown:
+        raise ValueError(f"final names models without a history: {unknown}")
+    if ax is None:
+        ax = plt.gca()
+    for name, (x, y) in curves.items():
+        draw = ax.semilogy if which == "valid" else ax.plot
+        text = f"{name}: {label} {final[name]:.1f}" if name in final else name
+        draw(x, y, "o-" if which == "valid" else "-", ms=3, label=text)
+    ax.set_xlabel("training tokens seen")
+    ax.set_ylabel("validation perplexity" if which == "valid"
+                  else "training loss (nats per token)")
+    ax.legend(fontsize=8)
+    return {name: float(y[-1]) for name, (x, y) in curves.items()}

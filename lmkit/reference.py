@@ -45,6 +45,10 @@ _PTB = "Penn Treebank (Mikolov's version), test perplexity"
 
 PUBLISHED: dict[str, Published] = {
     # ---- chapter 1 ----
+    # the notes' worked example (after Chen & Goodman): an ML bigram of three sentences
+    "notes/brown-read-a-book": Published(0.06, "notes", "chapter 1, worked example",
+                                         "p(BROWN READ A BOOK) under the maximum-likelihood "
+                                         "bigram of the three-sentence corpus", "01"),
     # ---- chapter 2 ----
     # Mikolov (2012), thesis, Table 4.1: the landmarks of chapters 2 to 4
     "ptb/gt3": Published(165.2, "mikolov2012statistical", "Table 4.1",
@@ -53,6 +57,20 @@ PUBLISHED: dict[str, Published] = {
                          f"{_PTB}, Kneser-Ney trigram", "02c"),
     "ptb/kn5": Published(141.2, "mikolov2012statistical", "Table 4.1",
                          f"{_PTB}, Kneser-Ney 5-gram", "02c"),
+    # KenLM (Heafield 2011) scoring the ARPA files lmkit writes for the three rows above
+    "ptb/gt3-kenlm": Published(None, "heafield2011kenlm", "kenlm.Model, same run",
+                               f"{_PTB}, our Katz trigram read from its ARPA file", "02c"),
+    "ptb/kn3-kenlm": Published(None, "heafield2011kenlm", "kenlm.Model, same run",
+                               f"{_PTB}, our modified Kneser-Ney trigram read from its ARPA "
+                               "file", "02c"),
+    "ptb/kn5-kenlm": Published(None, "heafield2011kenlm", "kenlm.Model, same run",
+                               f"{_PTB}, our modified Kneser-Ney 5-gram read from its ARPA "
+                               "file", "02c"),
+    # Chen and Goodman (1999), section 5: the ranking of the methods
+    "chen-goodman/ordering": Published(
+        "modified KN < KN < the other methods < additive (test cross-entropy)",
+        "chen1999empirical", "section 5.1, overall results",
+        "trigram models, large training sets, several English corpora", "02b"),
     # ---- chapter 3 ----
     "ptb/kn5+cache": Published(125.7, "mikolov2012statistical", "Table 4.1",
                                f"{_PTB}, Kneser-Ney 5-gram with a cache", "03a"),

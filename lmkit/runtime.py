@@ -17,7 +17,8 @@ import numpy as np
 
 from .checks import check_int
 
-__all__ = ["PROFILES", "apply_pending_seed", "by_profile", "get_device", "profile", "set_seed"]
+__all__ = ["PROFILES", "apply_pending_seed", "by_profile", "fastest", "get_device", "profile",
+           "set_seed"]
 
 PROFILES = ("default", "full")
 T = TypeVar("T")
@@ -119,3 +120,24 @@ def profile() -> str:
 def by_profile(default: T, full: T) -> T:
     """``default`` under the default profile, ``full`` under ``LMKIT_PROFILE=full``."""
     return full if profile() == "full" else default
+
+
+def fastest(fns: dict, reps: int = 8) -> dict[str, float]:
+    """Seconds per call of each function in ``fns`` (name -> callable): the fastest of ``reps``
+    runs, after one warm-up call each.  The functions take turns, so that a busy spell of the
+    machine slows them all alike, and the minimum is the least disturbed measurement: what a
+    ratio of two of them needs to hold on a loaded laptop or CI machine."""
+    import time
+
+    reps = check_int("reps", reps, 1)
+    if not fns or not all(callable(f) for f in fns.values()):
+        raise TypeError("fastest takes a non-empty dict of name -> function of no arguments")
+    for fn in fns.values():
+        fn()
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(reps):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    return {name: min(t) for name, t in times.items()}

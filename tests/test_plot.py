@@ -67,3 +67,55 @@ def test_numpy_scalars_and_integer_counts_are_accepted():
     s, _ = _zipf(np.round(ZIPF * 10).astype(np.int64), fit_range=(np.int64(10), np.int32(100)))
     assert s == pytest.approx(1, abs=1e-3)
     assert _zipf(fit_range=[10, 100]) == _zipf(fit_range=(10, 100))
+
+
+def test_lines_by_order_draws_every_line_and_mark_and_returns_the_lowest_point():
+    from lmkit.plot import lines_by_order
+
+    fig, ax = plt.subplots()
+    try:
+        best = lines_by_order({"a": [300, 200, 150], "b": [310, 190, 170]}, [1, 2, 3],
+                              marks={"paper": (3, 148.3)}, ax=ax)
+        assert best == ("a", 3, 150.0)
+        assert len(ax.lines) == 3 and list(ax.get_xticks()) == [1, 2, 3]
+        assert any("paper 148.3" in t.get_text() for t in ax.texts)
+        with pytest.raises(ValueError, match=r"values\['a'\] must hold 3 finite numbers"):
+            lines_by_order({"a": [1, 2]}, [1, 2, 3], ax=ax)
+        with pytest.raises(ValueError, match="orders must be a non-empty list"):
+            lines_by_order({"a": [1]}, [], ax=ax)
+        with pytest.raises(ValueError, match="values must be a non-empty dict"):
+            lines_by_order({}, [1], ax=ax)
+        with pytest.raises(ValueError, match=r"marks\['p'\] must be a point"):
+            lines_by_order({"a": [1]}, [1], marks={"p": 3}, ax=ax)
+    finally:
+        plt.close(fig)
+
+
+def test_learning_curves_draws_one_line_per_model_against_tokens():
+    from lmkit.plot import learning_curves
+
+    hists = {"a": {"valid_loss": [(10, np.log(300.0)), (20, np.log(200.0))], "tokens": 2000,
+                   "steps": 20},
+             "b": {"valid_loss": [(20, np.log(250.0))], "tokens": 2000, "steps": 20}}
+    fig, ax = plt.subplots()
+    try:
+        last = learning_curves(hists, final={"a": 190.0}, ax=ax)
+        assert last == pytest.approx({"a": 200.0, "b": 250.0})
+        assert len(ax.lines) == 2
+        assert list(ax.lines[0].get_xdata()) == [1000.0, 2000.0]   # 100 tokens per step
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert legend == ["a: test PP 190.0", "b"]
+        with pytest.raises(ValueError, match="non-empty dict"):
+            learning_curves({}, ax=ax)
+        with pytest.raises(ValueError, match=r"histories\['c'\] has no valid_loss points"):
+            learning_curves({"c": {"valid_loss": [], "tokens": 1, "steps": 1}}, ax=ax)
+        ax.clear()
+        hists["a"]["train_loss"] = [(10, 6.0), (20, 5.5)]
+        assert learning_curves({"a": hists["a"]}, ax=ax, which="train") == {"a": 5.5}
+        assert list(ax.lines[0].get_ydata()) == [6.0, 5.5]     # nats, not exponentiated
+        with pytest.raises(ValueError, match="which must be"):
+            learning_curves(hists, ax=ax, which="test")
+        with pytest.raises(ValueError, match="without a history"):
+            learning_curves(hists, final={"z": 1.0}, ax=ax)
+    finally:
+        plt.close(fig)

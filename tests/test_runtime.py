@@ -89,3 +89,21 @@ def test_by_profile_refuses_an_unknown_profile(monkeypatch):
         runtime.by_profile(1, 2)
     monkeypatch.setenv("LMKIT_PROFILE", " FULL ")
     assert runtime.by_profile(1, 2) == 2
+
+
+def test_fastest_takes_the_minimum_of_interleaved_runs():
+    calls = []
+    slow = iter([0.0, 0.05, 0.0, 0.0])  # one disturbed run must not count
+
+    def a():
+        import time
+        calls.append("a")
+        time.sleep(next(slow, 0.0))
+
+    t = runtime.fastest({"a": a, "b": lambda: calls.append("b")}, reps=3)
+    assert calls == ["a", "b"] * 4  # a warm-up, then the functions take turns
+    assert set(t) == {"a", "b"} and t["a"] < 0.04 and t["b"] >= 0
+    with pytest.raises(TypeError, match="dict of name"):
+        runtime.fastest({})
+    with pytest.raises(TypeError, match="reps"):
+        runtime.fastest({"a": a}, reps=0.5)

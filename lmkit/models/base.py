@@ -161,8 +161,9 @@ class NeuralLM(nn.Module, LanguageModel):
 
     # -- the model -----------------------------------------------------------------------
     def features(self, x: torch.Tensor, state: Any = None) -> tuple[torch.Tensor, Any]:  # pragma: no cover
-        """The hidden vectors h that the output layer reads, one per predicted position
-        (shape ``(B, d)`` feed-forward, ``(B, T, d)`` recurrent), and the state after x."""
+        """The hidden vectors that the output layer reads, one per predicted position
+        (shape ``(B, d)`` feed-forward, ``(B, T, d)`` recurrent), and the state after the
+        ids x.  (The book writes x for the hidden vector: :math:`s(w, h) = O_w^\top x + b_w`.)"""
         raise NotImplementedError
 
     def _check_ids(self, x: torch.Tensor, shape: tuple, what: str) -> None:
@@ -206,6 +207,19 @@ class NeuralLM(nn.Module, LanguageModel):
     def input_embeddings(self) -> torch.Tensor:
         """The input embedding matrix C (|V| x dim), detached: row w is the vector of word w."""
         return self.emb.weight.detach()
+
+    def output_embeddings(self) -> torch.Tensor:
+        r"""The output embedding matrix O (|V| x d), detached: row w is the vector
+        :math:`O_w` of the score :math:`s(w, h) = O_w^\top x + b_w` (x the hidden vector).
+
+        Only the layers with one output vector per word have it: ``"full"``, ``"importance"``
+        and ``"nce"`` (tied to C with ``tie=True``); the class and hierarchical layers
+        factor the output, so they raise ``ValueError``."""
+        proj = getattr(self.output, "proj", None)
+        if proj is None:
+            raise ValueError(f"the {self.config.output!r} output layer has no matrix O with one "
+                             f"row per word: only 'full', 'importance' and 'nce' have one")
+        return proj.weight.detach()
 
     def num_parameters(self) -> int:
         """The number of trainable numbers (a tied matrix counted once)."""

@@ -1,8 +1,10 @@
 r"""Feed-forward language models: a fixed window of the n-1 previous words.
 
 Both models read ``x`` of shape (B, n-1), the context of each of B targets, oldest word
-first, embed it with :math:`C \in \mathbb{R}^{|V| \times m}`, and turn it into one hidden
-vector h per row (``features``) that the output layer reads.
+first, embed it with :math:`C \in \mathbb{R}^{|V| \times m}` (the input embeddings), and
+turn it into one hidden vector x per row (``features``, which calls it ``h``) that the output
+layer reads: the score of word w is :math:`s(w, h) = O_w^\top x + b_w`, with O the output
+embedding matrix (notation as in the book's notation page).
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ class _FeedForward(NeuralLM):
 
 class AverageLM(_FeedForward):
     r"""The simplest hidden layer: a position-weighted average of the n-1 context embeddings,
-    :math:`h = \tanh\big(\sum_{j=1}^{n-1} a_j\, C(w_{i-j})\big)`, with learned weights a_j
+    :math:`x = \tanh\big(\sum_{j=1}^{n-1} a_j\, C(w_{i-j})\big)`, with learned weights a_j
     (a softmax keeps them positive, summing to one)."""
 
     config_class = AverageConfig
@@ -78,16 +80,17 @@ class AverageLM(_FeedForward):
         self.pos = nn.Parameter(torch.zeros(config.context))
 
     def features(self, x: torch.Tensor, state=None) -> tuple[torch.Tensor, None]:
-        """h (B x dim) for the contexts x (B x context); no state."""
+        """The hidden vectors (B x dim) for the contexts x (B x context); no state."""
         a = torch.softmax(self.pos, 0)
         return torch.tanh(torch.einsum("j,bjd->bd", a, self._embed(x, state))), None
 
 
 class BengioLM(_FeedForward):
     r"""Bengio et al.'s feed-forward model: the n-1 context embeddings concatenated,
-    :math:`x = [C(w_{i-n+1}); \dots; C(w_{i-1})]`, a tanh hidden layer
-    :math:`\tanh(Hx + d)`, and optionally the skip connection :math:`h = x \oplus \tanh(Hx + d)`
-    that lets the output see x directly (then h has ``hidden + context * dim`` entries)."""
+    :math:`e = [C(w_{i-n+1}); \dots; C(w_{i-1})]` (the paper's x), a tanh hidden layer
+    :math:`x = \tanh(He + d)`, and optionally the skip connection
+    :math:`x = e \oplus \tanh(He + d)` that lets the output see e directly (then x has
+    ``hidden + context * dim`` entries)."""
 
     config_class = BengioConfig
 
@@ -100,7 +103,8 @@ class BengioLM(_FeedForward):
         self.hidden_layer = nn.Linear(c.context * c.dim, c.hidden)
 
     def features(self, x: torch.Tensor, state=None) -> tuple[torch.Tensor, None]:
-        """h (B x hidden, or hidden + context*dim with skip) for the contexts x; no state."""
+        """The hidden vectors (B x hidden, or hidden + context*dim with skip) for the
+        contexts x (B x context); no state."""
         e = self._embed(x, state).flatten(1)
         h = torch.tanh(self.hidden_layer(e))
         return (torch.cat([e, h], 1) if self.config.skip else h), None

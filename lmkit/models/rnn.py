@@ -1,7 +1,11 @@
 r"""Recurrent language models: an Elman RNN or an LSTM, whose state carries the whole history.
 
-:math:`h_t = \tanh(W C(w_{t-1}) + U h_{t-1} + b)` for the RNN; the LSTM adds gates that decide
-what the state keeps.  The model keeps no state itself: ``model(x, y, state=state)`` takes the
+:math:`x_t = \tanh(W C(w_{t-1}) + U x_{t-1} + b)` for the RNN, with C the input embeddings and
+:math:`x_t` the hidden vector that the output layer reads (:math:`s(w, h) = O_w^\top x_t + b_w`;
+many texts write :math:`h_t`, the book keeps h for the history).  The LSTM adds a memory cell
+:math:`c_t` and three gates, each :math:`\sigma(W_g C(w_{t-1}) + U_g x_{t-1} + b_g)` for
+g = i, f, o: :math:`c_t = f_t \odot c_{t-1} + i_t \odot \tanh(W_c C(w_{t-1}) + U_c x_{t-1} + b_c)`
+and :math:`x_t = o_t \odot \tanh(c_t)` (``torch.nn.LSTM``).  The model keeps no state itself: ``model(x, y, state=state)`` takes the
 state after the previous batch and returns the next one in ``.state`` (truncated
 back-propagation through time: the caller detaches it, see ``lmkit.train``).
 """
@@ -23,7 +27,7 @@ __all__ = ["RNNConfig", "RNNLM"]
 class RNNConfig(OutputConfig):
     """``RNNLM``: ``vocab_size`` words, embeddings of size ``dim``, ``layers`` recurrent layers
     of ``hidden`` units (``cell`` ``"lstm"`` or ``"rnn"``), ``dropout`` on the embeddings, between
-    layers and on the output, and ``tie`` (input embeddings = output vectors: needs
+    layers and on the output, and ``tie`` (input embeddings C = output embeddings O: needs
     ``dim == hidden`` and an output layer with one vector per word); the output layer's options
     are keyword fields (``OutputConfig``)."""
 
@@ -53,7 +57,7 @@ class RNNConfig(OutputConfig):
 class RNNLM(NeuralLM):
     r"""A recurrent LM (Elman RNN or LSTM): ``x`` is (B, T) and every position is predicted.
 
-    ``tie=True`` shares the input embeddings with the output vectors, :math:`u_w = C(w)`
+    ``tie=True`` shares the input embeddings with the output embeddings, :math:`O = C`
     (Press and Wolf; Inan et al.): a word is one vector, whether it is read or predicted.
     """
 
@@ -75,7 +79,7 @@ class RNNLM(NeuralLM):
             self.emb.weight = self.output.proj.weight
 
     def features(self, x: torch.Tensor, state: Any = None) -> tuple[torch.Tensor, Any]:
-        """h (B x T x hidden) for the ids x (B x T), from ``state`` (None: the start of B new
+        """The hidden vectors (B x T x hidden) for the ids x (B x T), from ``state`` (None: the start of B new
         texts), and the state after the last position (``(h, c)`` for an LSTM)."""
         self._check_ids(x, (None, None), "one row of word ids per text")
         if state is not None:

@@ -4,6 +4,9 @@ r"""Neural building blocks, shared by the models of ``lmkit.models``.
   ``HierarchicalSoftmax``, ``ImportanceSampling``, ``NCE``, all with ``loss`` (training),
   ``log_prob`` and ``log_probs`` (exact evaluation); ``output_layer(dim, size, counts, output=...)`` builds
   one by name (``OUTPUT_KINDS``), from the options of the model configs;
+  ``theoretical_speedup`` (each layer's saving in multiply-adds) and ``importance_estimates``
+  (the importance-sampling estimates of ln Z and of an expectation under p, from S draws of a
+  proposal Q, on fixed scores);
 - ``huffman_codes`` (``huffman``, numpy only): the tree of the hierarchical softmax.
 
 Later chapters add attention and transformer blocks here.  The torch parts load on first
@@ -19,5 +22,7 @@ from .huffman import huffman_codes
 __getattr__, __dir__, __all__ = attach(__name__, {
     "OUTPUT_KINDS": "output", "OutputLayer": "output", "FullSoftmax": "output",
     "ClassSoftmax": "output", "HierarchicalSoftmax": "output", "output_layer": "output",
+    "theoretical_speedup": "cost",
     "SampledSoftmax": "sampled", "ImportanceSampling": "sampled", "NCE": "sampled",
+    "importance_estimates": "sampled",
 }, eager=["huffman_codes"])

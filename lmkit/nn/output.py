@@ -1,19 +1,29 @@
-r"""Output layers: from a hidden vector :math:`h \in \mathbb{R}^d` to a distribution over the |V| words.
+r"""Output layers: from a hidden vector :math:`x \in \mathbb{R}^d` to a distribution over the words.
 
 The output layer is where a neural LM spends its time: the full softmax
 
-.. math::  p(w \mid h) = \frac{\exp(u_w^\top h + b_w)}{\sum_{w'} \exp(u_{w'}^\top h + b_{w'})}
+.. math::  p(w \mid h) = \frac{\exp(O_w^\top x + b_w)}{\sum_{w'} \exp(O_{w'}^\top x + b_{w'})}
 
-touches all |V| output vectors for every token.  Every layer here shares one interface:
+(:math:`O` the output embedding matrix, one row per word; :math:`s(w, h) = O_w^\top x + b_w`
+the score) touches every row of :math:`O` for every token.  Every layer here shares one
+interface:
 
 - ``loss(h, targets)``: the training loss, exact or sampled (mean over the batch);
 - ``log_prob(h, targets)``: the *exact* log-probability of each target, for evaluation;
-- ``log_probs(h)``: the exact log-distribution over the whole vocabulary (B x |V|).
+- ``log_probs(h)``: the exact log-distribution over every output (B x size);
+- ``forward(h, targets=None)``: ``(log_probs, None)``, or ``(None, loss)`` given targets, so
+  that a layer alone trains with ``lmkit.train.train`` on fixed hidden vectors.
 
-``FullSoftmax`` is the reference; ``ClassSoftmax`` (two levels, about √|V| classes binned by
+``FullSoftmax`` is the reference; ``ClassSoftmax`` (two levels, about √size classes binned by
 frequency) and ``HierarchicalSoftmax`` (a binary Huffman tree) are exact distributions that
 are cheaper to train; ``ImportanceSampling`` and ``NCE`` (``lmkit.nn.sampled``) train a full
-softmax's parameters from k samples of a unigram proposal and evaluate with the exact softmax.
+softmax's parameters from S samples (``k`` in the code) of a unigram proposal Q and evaluate
+with the exact softmax.  ``lmkit.nn.cost.theoretical_speedup`` gives each layer's
+multiply-add saving.
+
+``size`` is the number of outputs, one per id of the vocabulary: with ``lmkit.text.Vocab``'s
+specials that is |V| + 1, as ``<s>`` has an id too but is never a target (its count is 0, so
+every layer starts it near probability 0).
 
 Every layer takes the training ``counts`` (one per word) as data: they give the unigram start
 of its parameters and, for the class and tree layers, their structure.  That structure (class
@@ -32,7 +42,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ..checks import check_int
+from ..checks import check_int, check_real
 from .huffman import huffman_codes
 
 __all__ = ["OUTPUT_KINDS", "ClassSoftmax", "FullSoftmax", "HierarchicalSoftmax", "OutputLayer",
@@ -107,6 +117,16 @@ class OutputLayer(nn.Module):
         """The training loss: here the exact mean negative log-likelihood."""
         return -self.log_prob(h, targets).mean()
 
+    def forward(self, h: torch.Tensor, targets: torch.Tensor | None = None
+                ) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+        """``(log_probs(h), None)``; given targets, ``(None, loss(h, targets))``: the training
+        loss alone, as a sampled layer never computes the full distribution in training.  The
+        ``(logits, loss)`` pair of a model, so that ``lmkit.train.train`` trains a layer alone
+        on fixed hidden vectors (batches of dicts with ``"h"`` and ``"targets"``)."""
+        if targets is None:
+            return self.log_probs(h), None
+        return None, self.loss(h, targets)
+
     def extra_repr(self) -> str:
         return f"dim={self.dim}, size={self.size}"
 
@@ -145,11 +165,14 @@ class OutputLayer(nn.Module):
 
 
 class FullSoftmax(OutputLayer):
-    """The exact softmax over every word: cost O(|V| d) per token.
+    r"""The exact softmax over every word: cost O(|V| d) per token.
 
-    Every layer that is given ``counts`` starts from the unigram distribution: its biases give
-    ln p(w) and its weights are scaled down, so that training begins where a unigram model
-    ends instead of at the uniform distribution.  Comparisons between layers do this for all.
+    ``proj.weight`` is the output embedding matrix :math:`O` (one row per word) and
+    ``proj.bias`` the biases :math:`b`.  Every layer that is given ``counts`` starts from the
+    unigram distribution: its biases give ln p(w) and its weights are scaled down, so that
+    training begins where a unigram model ends instead of at the uniform distribution, with
+    :math:`\ln Z(h) \approx 0`.  Comparisons between layers do this for all;
+    ``shift_scores(c)`` moves the start to :math:`\ln Z(h) \approx c` (an unnormalised start).
     """
 
     kind = "full"
@@ -164,7 +187,7 @@ class FullSoftmax(OutputLayer):
                 self.proj.weight.mul_(0.1)
 
     def scores(self, h: torch.Tensor) -> torch.Tensor:
-        r"""The unnormalised scores :math:`s(w, h) = u_w^\top h + b_w` of every word (B x |V|)."""
+        r"""The unnormalised scores :math:`s(w, h) = O_w^\top x + b_w` of every word (B x |V|)."""
         _check(h, None, self.dim, self.size)
         return self.proj(h)
 
@@ -181,6 +204,14 @@ class FullSoftmax(OutputLayer):
     def loss(self, h: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         _check(h, targets, self.dim, self.size)
         return F.cross_entropy(self.scores(h), targets)
+
+    def shift_scores(self, c: float) -> None:
+        r"""Add ``c`` to every bias, hence to every score :math:`s(w, h)`: the distribution
+        :math:`p(w \mid h)` is unchanged, and :math:`\ln Z(h)` grows by ``c``.  A control
+        for self-normalisation: the softmax losses cannot see the shift, NCE's can."""
+        c = check_real("c (the shift of every score)", c)
+        with torch.no_grad():
+            self.proj.bias.add_(c)
 
 
 class ClassSoftmax(OutputLayer):
@@ -290,11 +321,14 @@ class ClassSoftmax(OutputLayer):
 class HierarchicalSoftmax(OutputLayer):
     r"""Binary hierarchical softmax over a Huffman tree (Morin and Bengio; Mikolov et al.):
 
-    .. math::  p(w \mid h) = \prod_{j} \sigma\big((1 - 2 b_j)\, (v_{n_j}^\top h + c_{n_j})\big),
+    .. math::  p(w \mid h) = \prod_{j=1}^{L(w)} \sigma\big((1 - 2 b_j)\,
+               (o_{n_j}^\top x + c_{n_j})\big),
 
-    over the internal nodes :math:`n_j` on w's path with branches :math:`b_j`.  Each node's two
-    children share its mass, so the leaves sum to one; a token costs O(log |V| d).  Without
-    ``counts`` the tree is a placeholder (uniform counts) until a saved state brings its own.
+    the product over the :math:`L(w)` internal nodes :math:`n_j` on w's path from the root,
+    with branches :math:`b_j \in \{0, 1\}` (``path(w)``), node vectors :math:`o_n` and biases
+    :math:`c_n` (``node_embeddings()``).  Each node's two children share
+    its mass, so the leaves sum to one; a token costs O(d log |V|).  Without ``counts`` the
+    tree is a placeholder (uniform counts) until a saved state brings its own.
     """
 
     kind = "hierarchical"
@@ -335,6 +369,22 @@ class HierarchicalSoftmax(OutputLayer):
         """The longest path: the depth of the tree."""
         return int(self.paths.shape[1])
 
+    @property
+    def depths(self) -> np.ndarray:
+        """The path length L(w) of every word (its number of binary decisions)."""
+        return (self.paths >= 0).sum(1).cpu().numpy()
+
+    def path(self, w: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """The internal nodes :math:`n_1 .. n_L` on word ``w``'s path from the root, and the
+        branch :math:`b_j` (0 or 1) taken at each."""
+        w = check_int("the word id w", w, 0, self.size - 1)
+        on = self.paths[w] >= 0
+        return self.paths[w][on], ((1 - self.signs[w][on]) / 2).long()
+
+    def node_embeddings(self) -> tuple[torch.Tensor, torch.Tensor]:
+        r"""The node vectors :math:`o_n` (one row per internal node) and biases :math:`c_n`."""
+        return self.nodes.weight, self.node_bias
+
     def _log_prob_words(self, h: torch.Tensor, words: torch.Tensor) -> torch.Tensor:
         p = self.paths[words]                                     # (B, D)
         v = self.nodes(p.clamp(min=0))                            # (B, D, d)
@@ -360,9 +410,10 @@ def output_layer(dim: int, size: int, counts: np.ndarray | None = None, *, outpu
     """The output layer named ``output`` (one of ``OUTPUT_KINDS``) from ``dim`` to ``size`` words.
 
     The keywords are those of the model configs (``lmkit.models.OutputConfig``): ``k``
-    (samples) and ``power`` (of the unigram proposal) are for ``"importance"`` and ``"nce"``,
-    ``n_classes`` for ``"class"``; ``counts`` (training counts, one per word) give every layer
-    its unigram start and the class/tree layers their structure.
+    (the number of samples S) and ``power`` (of the unigram proposal Q) are for
+    ``"importance"`` and ``"nce"``, ``n_classes`` for ``"class"``; ``counts`` (training
+    counts, one per word) give every layer its unigram start and the class/tree layers
+    their structure.
     """
     from .sampled import NCE, ImportanceSampling
 

@@ -171,3 +171,14 @@ def test_stream_logprobs_refuses_float_ids_instead_of_truncating_them():
         model.stream_logprobs(ids > 2)
     assert np.array_equal(model.stream_logprobs(ids.astype(np.int32)), lp)
     assert np.array_equal(model.stream_logprobs(torch.as_tensor(ids)), lp)
+
+
+def test_output_embeddings_are_the_softmax_weights_one_row_per_word():
+    full = BengioLM(BengioConfig(10, 8, 16, 3))
+    O = full.output_embeddings()
+    assert O.shape == (10, 16) and not O.requires_grad
+    assert torch.equal(O, full.output.proj.weight)
+    tied = RNNLM(RNNConfig(10, 8, 8, tie=True, output="importance", k=4))
+    assert torch.equal(tied.output_embeddings(), tied.input_embeddings())
+    with pytest.raises(ValueError, match="no matrix O"):
+        RNNLM(RNNConfig(10, 8, 8, output="hierarchical")).output_embeddings()

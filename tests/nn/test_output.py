@@ -226,3 +226,107 @@ def test_the_class_bounds_are_saved_and_a_changed_bound_is_refused():
     tampered["bounds"][1] += 1                     # one word moved across a class edge
     with pytest.raises(RuntimeError, match="the saved bounds differ"):
         ClassSoftmax(D, V, COUNTS).load_state_dict(tampered)
+
+
+def test_the_path_probability_is_the_product_along_the_path():
+    torch.manual_seed(0)
+    hs = HierarchicalSoftmax(D, V, COUNTS)
+    with torch.no_grad():
+        hs.nodes.weight.normal_(std=0.5)
+    x = torch.randn(D)
+    codes = huffman_codes((COUNTS + 1e-3) / (COUNTS + 1e-3).sum())[1]
+    assert np.array_equal(hs.depths, [len(c) for c in codes])
+    for w in range(V):
+        nodes, branch = hs.path(w)
+        assert branch.tolist() == codes[w]
+        s = hs.nodes.weight[nodes] @ x + hs.node_bias[nodes]
+        by_hand = torch.sigmoid((1 - 2 * branch) * s).prod()
+        assert torch.isclose(by_hand, hs.log_prob(x[None], torch.tensor([w])).exp()[0])
+    with pytest.raises(ValueError, match="the word id w"):
+        hs.path(V)
+
+
+def test_shifted_scores_keep_the_distribution_and_move_ln_z():
+    h, t = torch.randn(6, D), torch.randint(0, V, (6,))
+    for cls in (FullSoftmax, ImportanceSampling):
+        torch.manual_seed(0)
+        a = cls(D, V, COUNTS, **({} if cls is FullSoftmax else {"k": 5}))
+        torch.manual_seed(0)
+        b = cls(D, V, COUNTS, **({} if cls is FullSoftmax else {"k": 5}))
+        b.shift_scores(3.0)
+        assert torch.allclose(b.log_partition(h), a.log_partition(h) + 3, atol=1e-5)
+        assert torch.allclose(b.log_probs(h), a.log_probs(h), atol=1e-5)
+        torch.manual_seed(1)
+        la = a.loss(h, t)
+        torch.manual_seed(1)
+        assert torch.isclose(b.loss(h, t), la, atol=1e-5)  # the softmax losses cannot see it
+    torch.manual_seed(0)
+    a, b = NCE(D, V, COUNTS, k=5), NCE(D, V, COUNTS, k=5)
+    b.load_state_dict(a.state_dict())
+    b.shift_scores(3.0)
+    assert not torch.isclose(a.loss(h, t), b.loss(h, t))     # NCE's can
+    with pytest.raises(ValueError, match="c"):
+        a.shift_scores(float("nan"))
+
+
+def test_forward_gives_log_probs_or_the_loss_and_trains_a_layer_alone():
+    from lmkit.train import shuffled_batches, train
+
+    torch.manual_seed(0)
+    layer = FullSoftmax(D, V, COUNTS)
+    h = torch.randn(5, D)
+    lp, none = layer(h)
+    assert none is None and torch.allclose(lp, layer.log_probs(h))
+    nothing, loss = layer(h, torch.tensor([0, 1, 2, 3, 4]))
+    assert nothing is None and torch.isclose(loss, layer.loss(h, torch.tensor([0, 1, 2, 3, 4])))
+    target = torch.softmax(torch.randn(V) * 2, 0)
+    x = np.ones((512, D), dtype=np.float32)
+    y = torch.multinomial(target, 512, replacement=True).numpy()
+    before = layer.loss(torch.as_tensor(x), torch.as_tensor(y)).item()
+    train(layer, shuffled_batches({"h": x, "targets": y}, 64), steps=60, lr=0.05, warmup=0,
+          progress=False)
+    assert layer.loss(torch.as_tensor(x), torch.as_tensor(y)).item() < before - 0.3
+
+
+def test_importance_estimates_are_consistent_and_exact_when_q_is_p():
+    from lmkit.nn import importance_estimates
+
+    g = torch.Generator().manual_seed(0)
+    scores = torch.randn(3, V, dtype=torch.float64) * 2
+    values = torch.randn(V, 4, dtype=torch.float64)
+    log_z = torch.logsumexp(scores, 1)
+    p = torch.softmax(scores, 1)
+    uniform = torch.full((V,), -np.log(V), dtype=torch.float64)
+    z_hat, e_hat = importance_estimates(scores, uniform, 20_000, values, reps=2, generator=g)
+    assert z_hat.shape == (2, 3) and e_hat.shape == (2, 3, 4)
+    assert torch.allclose(z_hat, log_z.expand(2, 3), atol=0.05)
+    assert torch.allclose(e_hat, (p @ values).expand(2, 3, 4), atol=0.1)
+    # with Q = p (one history) every weight r_j equals Z: the estimate of Z is exact
+    z1, none = importance_estimates(scores[:1], p[0].log(), 7, reps=5, generator=g)
+    assert none is None and torch.allclose(z1, log_z[:1].expand(5, 1))
+    with pytest.raises(ValueError, match="log_q"):
+        importance_estimates(scores, uniform[:-1], 5)
+    with pytest.raises(ValueError, match="S"):
+        importance_estimates(scores, uniform, 0)
+
+
+def test_a_sampled_layer_exposes_its_proposal():
+    from lmkit.nn import ImportanceSampling
+
+    counts = np.array([0.0, 3.0, 1.0])
+    layer = ImportanceSampling(4, 3, counts, k=2)
+    q = layer.log_proposal().exp()
+    assert torch.allclose(q.sum(), torch.tensor(1.0)) and q[1] > q[2] > q[0]
+    assert torch.allclose(ImportanceSampling(4, 3, counts, k=2, power=0.0).log_proposal().exp(),
+                          torch.full((3,), 1 / 3))
+
+
+def test_the_tree_exposes_its_node_embeddings():
+    hs = HierarchicalSoftmax(4, 5, np.array([5.0, 1, 1, 2, 3]))
+    o, c = hs.node_embeddings()
+    assert o.shape == (4, 4) and c.shape == (4,)  # |V| - 1 internal nodes
+    x = torch.randn(4)
+    for w in range(5):
+        nodes, branch = hs.path(w)
+        by_hand = torch.sigmoid((1 - 2 * branch) * (o[nodes] @ x + c[nodes])).prod()
+        assert torch.isclose(by_hand, hs.log_prob(x[None], torch.tensor([w])).exp()[0])
