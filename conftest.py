@@ -1,7 +1,10 @@
 """Checks that nbval cannot make by itself, applied to every notebook cell it runs.
 
-Printed output wider than the page scrolls sideways in the rendered book, and the reader loses
-the end of the line: a cell whose stdout or result has a line over 80 characters fails.
+- Printed output wider than the page scrolls sideways in the rendered book, and the reader
+  loses the end of the line: a cell whose stdout or result has a line over 80 characters fails.
+- A glued value must read back as a Python literal (myst-nb formats ``{glue:text}`k:.1f``` by
+  reading it back): a cell that glues ``np.float64(3.2)`` or a tensor fails here, not in the
+  book's build.
 """
 
 import pytest
@@ -26,6 +29,22 @@ def _wide_lines(outputs) -> list[str]:
     return wide
 
 
+def _bad_glue(outputs) -> list[str]:
+    import ast
+
+    bad = []
+    for out in outputs or []:
+        meta = out.get("metadata", {}).get("scrapbook", {})
+        if not meta:
+            continue
+        text = out.get("data", {}).get(meta.get("mime_prefix", "") + "text/plain")
+        try:
+            ast.literal_eval("".join(text) if isinstance(text, list) else text or "")
+        except (ValueError, SyntaxError):
+            bad.append(f"{meta.get('name')} = {text!r}")
+    return bad
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
     result = yield
@@ -36,4 +55,8 @@ def pytest_runtest_call(item):
             raise AssertionError(
                 f"the cell prints {len(wide)} line(s) over {PAGE_WIDTH} characters, which "
                 f"scroll sideways in the book; shorten them. First: {wide[0]!r}")
+        bad = _bad_glue(outputs)
+        if bad:
+            raise AssertionError(f"glued values the book cannot format: {bad}; glue Python "
+                                 "numbers or strings (lmkit.plot.glue converts scalars)")
     return result

@@ -172,3 +172,26 @@ def learning_curves(histories, final=None, ax=None, which: str = "valid",
                   else "training loss (nats per token)")
     ax.legend(fontsize=8)
     return {name: float(y[-1]) for name, (x, y) in curves.items()}
+
+
+def glue(key: str, value, display: bool = False) -> None:
+    """Store ``value`` under ``key`` for the prose to paste (myst-nb's ``{glue:text}`key:.1f```).
+
+    A numpy or torch scalar becomes a Python number first: myst-nb formats the pasted text by
+    reading it back as a Python literal, which ``np.float64(3.2)`` is not.  Arrays, non-finite
+    numbers and other objects are refused, naming the key: the prose pastes numbers and text."""
+    import math
+
+    if hasattr(value, "item") and getattr(value, "ndim", 0) == 0:
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise TypeError(f"glue({key!r}, ...) takes a number or a string, not "
+                        f"{type(value).__name__}; glue one element, e.g. float(x[0])")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"glue({key!r}, {value}): the prose would show a non-finite number")
+    try:
+        from myst_nb import glue as _glue
+    except ImportError as err:
+        raise ImportError("lmkit.plot.glue needs myst-nb: pip install -e '.[lab]' (or '.[test]', "
+                          "'.[book]')") from err
+    _glue(key, value, display=display)

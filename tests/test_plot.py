@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from lmkit import plot  # noqa: E402
 from lmkit.plot import zipf  # noqa: E402
 
 ZIPF = 1000.0 / np.arange(1, 201)  # f(r) = 1000 / r: s = 1, C = 1000
@@ -119,3 +120,24 @@ def test_learning_curves_draws_one_line_per_model_against_tokens():
             learning_curves(hists, final={"z": 1.0}, ax=ax)
     finally:
         plt.close(fig)
+
+
+def test_glue_stores_python_numbers_for_the_prose(monkeypatch):
+    import sys
+    import types
+
+    import torch
+
+    stored = {}
+    fake = types.ModuleType("myst_nb")
+    fake.glue = lambda key, value, display=False: stored.__setitem__(key, (value, display))
+    monkeypatch.setitem(sys.modules, "myst_nb", fake)
+    plot.glue("a", np.float64(3.25))
+    plot.glue("b", torch.tensor(7))
+    plot.glue("c", "text")
+    assert stored == {"a": (3.25, False), "b": (7, False), "c": ("text", False)}
+    assert type(stored["a"][0]) is float and type(stored["b"][0]) is int
+    with pytest.raises(TypeError, match="'v'.*one element"):
+        plot.glue("v", np.arange(3))
+    with pytest.raises(ValueError, match="non-finite"):
+        plot.glue("n", float("nan"))
