@@ -32,6 +32,9 @@ WORD_QUANTITIES = re.compile(
     rf"\s+of\b|(?:doubles|halves|triples)\b)", re.I)
 NUMBER = re.compile(r"(?<![\w.\\^_{])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s*(%|×|x\b))?"
                     r"(?![\w])")
+# a unit after a small integer makes it a measurement ("3 PFLOP", "2 minutes"), not an order
+UNIT = re.compile(r"\s*(?:[PTGMk]?FLOPs?\b|[KMG]B\b|seconds?\b|ms\b|minutes?\b|hours?\b|"
+                  r"bits?\b|nats?\b|points?\b|percent\b)")
 # numbers that name a place, not a measurement: "Table 4.1", "chapter 3", "section 2.4"
 PLACE = re.compile(r"(?:^|\W)(?:table|figure|fig\.|section|chapter|chapters|eq\.|equation|"
                    r"exercise|exercises|§|step|part|page|pp\.|vol\.|no\.|cell|cells)\s*$",
@@ -157,7 +160,8 @@ def unexplained(nb_path: Path, allow: dict[str, str] | None = None) -> list[Find
                 continue
             if not dec and not unit and "," not in num:
                 n = int(num)
-                if n < 10 or (1900 <= n <= 2039 and len(num) == 4):
+                if (n < 10 and not UNIT.match(text, m.end())) or (1600 <= n <= 2039
+                                                                  and len(num) == 4):
                     continue  # small integers (orders, counts of things) and years
             if PLACE.search(before):
                 continue

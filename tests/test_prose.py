@@ -15,8 +15,6 @@ NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 ALLOW: dict[str, dict[str, str]] = {
     "*": {},
     "02b_smoothing_comparison": {"twice": "definition: an n-gram seen exactly two times"},
-    "03a_adaptation_cache": {"1830": "year: the novels' period, 1830-1879",
-                             "1879": "year: the novels' period, 1830-1879"},
     "03c_maxent": {"10,000": "an exercise's setting (trigram features to add)",
                    "0.3": "an exercise's setting (the weight-decay range to try)"},
 }

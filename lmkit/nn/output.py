@@ -321,12 +321,12 @@ class ClassSoftmax(OutputLayer):
 class HierarchicalSoftmax(OutputLayer):
     r"""Binary hierarchical softmax over a Huffman tree (Morin and Bengio; Mikolov et al.):
 
-    .. math::  p(w \mid h) = \prod_{j=1}^{L(w)} \sigma\big((1 - 2 b_j)\,
-               (o_{n_j}^\top x + c_{n_j})\big),
+    .. math::  p(w \mid h) = \prod_{j=1}^{L(w)} \sigma\big((1 - 2 u_j)\,
+               (o_{n_j}^\top x + a_{n_j})\big),
 
     the product over the :math:`L(w)` internal nodes :math:`n_j` on w's path from the root,
-    with branches :math:`b_j \in \{0, 1\}` (``path(w)``), node vectors :math:`o_n` and biases
-    :math:`c_n` (``node_embeddings()``).  Each node's two children share
+    with branches :math:`u_j \in \{0, 1\}` (``path(w)``), node vectors :math:`o_n` and biases
+    :math:`a_n` (``node_embeddings()``).  Each node's two children share
     its mass, so the leaves sum to one; a token costs O(d log |V|).  Without ``counts`` the
     tree is a placeholder (uniform counts) until a saved state brings its own.
     """
@@ -376,13 +376,13 @@ class HierarchicalSoftmax(OutputLayer):
 
     def path(self, w: int) -> tuple[torch.Tensor, torch.Tensor]:
         """The internal nodes :math:`n_1 .. n_L` on word ``w``'s path from the root, and the
-        branch :math:`b_j` (0 or 1) taken at each."""
+        branch :math:`u_j` (0 or 1) taken at each."""
         w = check_int("the word id w", w, 0, self.size - 1)
         on = self.paths[w] >= 0
         return self.paths[w][on], ((1 - self.signs[w][on]) / 2).long()
 
     def node_embeddings(self) -> tuple[torch.Tensor, torch.Tensor]:
-        r"""The node vectors :math:`o_n` (one row per internal node) and biases :math:`c_n`."""
+        r"""The node vectors :math:`o_n` (one row per internal node) and biases :math:`a_n`."""
         return self.nodes.weight, self.node_bias
 
     def _log_prob_words(self, h: torch.Tensor, words: torch.Tensor) -> torch.Tensor:
