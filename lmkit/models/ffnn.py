@@ -88,8 +88,8 @@ class AverageLM(_FeedForward):
 class BengioLM(_FeedForward):
     r"""Bengio et al.'s feed-forward model: the n-1 context embeddings concatenated,
     :math:`e = [C(w_{i-n+1}); \dots; C(w_{i-1})]` (the paper's x), a tanh hidden layer
-    :math:`x = \tanh(He + d)`, and optionally the skip connection
-    :math:`x = e \oplus \tanh(He + d)` that lets the output see e directly (then x has
+    :math:`x = \tanh(We + b)` (the paper's H and d), and optionally the skip connection
+    :math:`x = e \oplus \tanh(We + b)` that lets the output see e directly (then x has
     ``hidden + context * dim`` entries)."""
 
     config_class = BengioConfig

@@ -5,9 +5,10 @@ r"""Recurrent language models: an Elman RNN or an LSTM, whose state carries the 
 many texts write :math:`h_t`, the book keeps h for the history).  The LSTM adds a memory cell
 :math:`c_t` and three gates, each :math:`\sigma(W_g C(w_{t-1}) + U_g x_{t-1} + b_g)` for
 g = i, f, o: :math:`c_t = f_t \odot c_{t-1} + i_t \odot \tanh(W_c C(w_{t-1}) + U_c x_{t-1} + b_c)`
-and :math:`x_t = o_t \odot \tanh(c_t)` (``torch.nn.LSTM``).  The model keeps no state itself: ``model(x, y, state=state)`` takes the
-state after the previous batch and returns the next one in ``.state`` (truncated
-back-propagation through time: the caller detaches it, see ``lmkit.train``).
+and :math:`x_t = o_t \odot \tanh(c_t)` (``torch.nn.LSTM``).  The model keeps no state
+itself: ``model(x, y, state=state)`` takes the state after the previous batch and returns
+the next one in ``.state`` (truncated back-propagation through time: the caller detaches it,
+see ``lmkit.train``).
 """
 
 from __future__ import annotations
@@ -79,8 +80,8 @@ class RNNLM(NeuralLM):
             self.emb.weight = self.output.proj.weight
 
     def features(self, x: torch.Tensor, state: Any = None) -> tuple[torch.Tensor, Any]:
-        """The hidden vectors (B x T x hidden) for the ids x (B x T), from ``state`` (None: the start of B new
-        texts), and the state after the last position (``(h, c)`` for an LSTM)."""
+        """The hidden vectors (B x T x hidden) for the ids x (B x T), from ``state`` (None: the
+        start of B new texts), and the state after the last position (``(h, c)`` for an LSTM)."""
         self._check_ids(x, (None, None), "one row of word ids per text")
         if state is not None:
             self._check_state(state, x.shape[0])
