@@ -12,7 +12,8 @@ from numbers import Integral, Real
 
 import numpy as np
 
-__all__ = ["check_ids", "check_int", "check_real", "check_strings", "check_weights"]
+__all__ = ["check_ids", "check_int", "check_real", "check_strings", "check_weights",
+           "numeric_rows"]
 
 
 def check_int(name: str, value, low: int | None = None, high: int | None = None) -> int:
@@ -112,3 +113,17 @@ def check_strings(name: str, seq, example: str = "['the', 'cat']", noun: str = "
         if not isinstance(x, str):
             raise TypeError(f"{name} {noun} {x!r} ({type(x).__name__}) is not a string")
     return items
+
+
+def numeric_rows(x, who: str, form: str) -> np.ndarray:
+    """``x`` as a float array (one row per component), or the error that names ``who`` needs
+    ``form``: ragged rows raise ValueError, a non-numeric or boolean dtype TypeError.  The
+    caller checks the shape and the values."""
+    try:
+        a = np.asarray(x)
+    except ValueError as err:  # ragged rows
+        raise ValueError(f"{who} needs a {form}, one row of equal length per component: "
+                         f"{err}") from None
+    if a.dtype == bool or a.dtype.kind not in "iuf":
+        raise TypeError(f"{who} needs a numeric {form}, got dtype {a.dtype}")
+    return a.astype(float, copy=False)

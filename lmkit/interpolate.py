@@ -20,7 +20,7 @@ from numbers import Real
 
 import numpy as np
 
-from .checks import check_int, check_real, check_weights
+from .checks import check_int, check_real, check_weights, numeric_rows
 
 __all__ = ["em_options", "em_weights", "mix_logprobs"]
 
@@ -39,15 +39,7 @@ def em_options(iterations, tol) -> tuple[int, float]:
 
 
 def _check_probs(probs) -> np.ndarray:
-    try:
-        p = np.asarray(probs)
-    except ValueError as err:  # ragged rows
-        raise ValueError(f"em_weights needs a (components x tokens) array, one row of equal "
-                         f"length per component: {err}") from None
-    if p.dtype == bool or p.dtype.kind not in "iuf":
-        raise TypeError(f"em_weights needs a numeric (components x tokens) array of "
-                        f"probabilities, got dtype {p.dtype}")
-    p = p.astype(float, copy=False)
+    p = numeric_rows(probs, "em_weights", "(components x tokens) array of probabilities")
     if p.ndim != 2 or p.shape[0] == 0 or p.shape[1] == 0:
         raise ValueError(f"em_weights needs a (components x tokens) array with at least one "
                          f"component and one token, got shape {p.shape}; is the held-out set empty?")
@@ -75,15 +67,7 @@ def mix_logprobs(logprobs: np.ndarray, weights) -> np.ndarray:
     :math:`a^* = \max_m a_m`; a token that every component with weight > 0 gives probability 0
     gets -inf.
     """
-    try:
-        lp = np.asarray(logprobs)
-    except ValueError as err:  # ragged rows
-        raise ValueError(f"mix_logprobs needs a (components x tokens) array of log-probabilities, "
-                         f"one row of equal length per component: {err}") from None
-    if lp.dtype == bool or lp.dtype.kind not in "iuf":
-        raise TypeError(f"mix_logprobs needs a numeric (components x tokens) array of "
-                        f"log-probabilities, got dtype {lp.dtype}")
-    lp = lp.astype(float, copy=False)
+    lp = numeric_rows(logprobs, "mix_logprobs", "(components x tokens) array of log-probabilities")
     if lp.ndim != 2 or lp.shape[0] == 0:
         raise ValueError(f"mix_logprobs needs a (components x tokens) array with at least one "
                          f"component, e.g. np.stack([lm1.token_logprobs(s), lm2.token_logprobs(s)]), "
