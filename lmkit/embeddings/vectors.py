@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_ids, check_int, check_strings
+from ..checks import check_ids, check_int, check_strings
 
 __all__ = ["context_vectors", "cosine", "nearest_neighbours", "one_hot"]
 
@@ -92,7 +92,7 @@ def nearest_neighbours(emb, vocab, words, k: int = 5) -> dict[str, list[str]]:
     words other than the specials and the word itself."""
     import torch  # only here: the rest of this module is numpy
 
-    from .text import Vocab
+    from ..text import Vocab
 
     if not isinstance(vocab, Vocab):
         raise TypeError(f"vocab must be a lmkit.text.Vocab (the one whose ids index the rows of "
