@@ -17,5 +17,22 @@ from __future__ import annotations
 from ..lazy import attach
 from .vectors import context_vectors, cosine, nearest_neighbours, one_hot
 
-__getattr__, __dir__, __all__ = attach(__name__, {}, eager=[
+__getattr__, __dir__, __all__ = attach(__name__, {
+    "KeyedVectors": "keyed",
+    "load_word2vec_format": "io", "save_word2vec_format": "io",
+    "evaluate_word_analogies": "evaluate", "evaluate_word_pairs": "evaluate",
+    "pearson": "evaluate", "spearman": "evaluate",
+    "Word2Vec": "word2vec", "Word2VecConfig": "word2vec", "hs_probabilities": "word2vec",
+    "noise_distribution": "sampling", "noise_table": "sampling", "keep_probability": "sampling",
+    "FastText": "fasttext", "FastTextConfig": "fasttext", "FastTextKeyedVectors": "fasttext",
+    "char_ngrams": "subwords", "ngram_index": "subwords",
+    "take_words": "experiments", "score_vectors": "experiments", "sweep": "experiments",
+    "frequency_bands": "experiments", "analogy_accuracy_by_band": "experiments",
+    "pair_correlation_by_band": "experiments", "pca_project": "experiments",
+    "offset_parallelism": "experiments", "format_table": "experiments",
+    "min_count_coverage": "explore", "discarded_share": "explore",
+    "distance_shares": "explore", "group_cosine": "explore", "random_cosine": "explore",
+    "analogy_summary": "compare", "context_pairs": "compare", "intrinsic_scores": "compare",
+    "neighbour_ranks": "compare", "pair_spearman": "compare",
+}, eager=[
     "context_vectors", "cosine", "nearest_neighbours", "one_hot"])
