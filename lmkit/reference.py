@@ -85,6 +85,32 @@ PUBLISHED: dict[str, Published] = {
     "ptb/lstm-medium": Published(82.7, "zaremba2014recurrent", "Table 1",
                                  f"{_PTB}, 2 x 650 LSTM, dropout 0.5, 39 epochs", "04c",
                                  profile="full"),
+    # ---- chapter 5 ----
+    # Mikolov et al. (2013b), section 2: the claims that 05b measures on the novels
+    "word2vec/negatives-k": Published(
+        "k = 5-20 for small training sets; k = 2-5 suffices for large ones",
+        "mikolov2013distributed", "section 2.2",
+        "number of negative samples per positive pair, skip-gram, analogy accuracy", "05b"),
+    "word2vec/noise-exponent": Published(
+        "U(w)^(3/4) beats the unigram (exponent 1) and the uniform (exponent 0) noise",
+        "mikolov2013distributed", "section 2.2",
+        "noise distribution of negative sampling, every task they tried", "05b"),
+    "word2vec/subsampling": Published(
+        "subsampling frequent words speeds training and improves rare words' vectors",
+        "mikolov2013distributed", "section 2.3",
+        "discarding each occurrence with P = 1 - sqrt(t / f(w))", "05b"),
+    "notes/skipgram-rare-words": Published(
+        "skip-gram represents rare words better than CBOW", "notes", "chapter 5, word2vec",
+        "skip-gram against CBOW, same corpus and settings", "05b"),
+    # gensim 4.4 (Rehurek and Sojka 2010) trained in 05c on the same novels with the same
+    # settings: lmkit's word2vec and fastText beside the reference implementation
+    **{f"novels/{key}-{test}-gensim": Published(
+        None, "rehurek2010software", "gensim.models, same run",
+        f"{name}, {what}, the same novels and settings as ours", "05c")
+       for key, name in (("sg", "skip-gram"), ("cbow", "CBOW"), ("ft", "fastText"))
+       for test, what in (("analogy", "Google analogy accuracy (3CosAdd)"),
+                          ("men", "MEN Spearman rho"),
+                          ("ws353", "WordSim-353 Spearman rho"))},
 }
 
 

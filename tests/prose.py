@@ -30,8 +30,9 @@ WORD_QUANTITIES = re.compile(
     rf"\b(?:(?:{_WORD_NUM}|\w+-fold)\s+times\b|twice\b|half as\b|(?:one|{_WORD_NUM})\s+in\s+"
     rf"(?:{_WORD_NUM}|a hundred|a thousand)\b|an? (?:tenth|hundredth|thousandth|third|quarter)"
     rf"\s+of\b|(?:doubles|halves|triples)\b)", re.I)
-NUMBER = re.compile(r"(?<![\w.\\^_{])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s*(%|×|x\b))?"
-                    r"(?![\w])")
+# a number joined to a name by a hyphen names the thing ("WordSim-353", "GPT-2"): not measured
+NUMBER = re.compile(r"(?<![\w.\\^_{])(?<![A-Za-z]-)"
+                    r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s*(%|×|x\b))?(?![\w])")
 # a unit after a small integer makes it a measurement ("3 PFLOP", "2 minutes"), not an order
 UNIT = re.compile(r"\s*(?:[PTGMk]?FLOPs?\b|[KMG]B\b|seconds?\b|ms\b|minutes?\b|hours?\b|"
                   r"bits?\b|nats?\b|points?\b|percent\b)")

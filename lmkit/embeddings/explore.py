@@ -18,31 +18,17 @@ from typing import Sequence
 import numpy as np
 
 from ..checks import check_int
-from .sampling import keep_probability
+from .sampling import check_counts, keep_probability
 
 __all__ = ["discarded_share", "distance_shares", "group_cosine", "min_count_coverage",
            "random_cosine"]
-
-
-def _counts(counts) -> np.ndarray:
-    try:
-        c = np.asarray(counts, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"counts must be numbers, one count per word, got "
-                        f"{type(counts).__name__}") from None
-    if c.ndim != 1 or c.size == 0:
-        raise ValueError(f"counts must be a non-empty 1-d array (one count per word), got "
-                         f"shape {c.shape}")
-    if not np.all(np.isfinite(c)) or np.any(c < 0) or c.sum() <= 0:
-        raise ValueError("counts must be finite, >= 0, and not all 0 (one count per word)")
-    return c
 
 
 def min_count_coverage(counts, min_counts: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
     r"""For each threshold :math:`c_{\min}` in ``min_counts``: the number of words seen at
     least :math:`c_{\min}` times (int64) and the share of all tokens they cover (float64,
     :math:`\sum_{w: f(w) \ge c_{\min}} f(w) / T`)."""
-    c = _counts(counts)
+    c = check_counts(counts)
     ts = [check_int("min_count", t, 1) for t in np.atleast_1d(min_counts).tolist()]
     if not ts:
         raise ValueError("min_counts is empty: pass thresholds such as [1, 5, 10]")
@@ -58,7 +44,7 @@ def discarded_share(counts, sample: float, variant: str = "word2vec") -> float:
     ``sample`` discards: :math:`\sum_w f(w)\,(1 - P_{\text{keep}}(w)) / \sum_w f(w)`, with
     :math:`P_{\text{keep}}` from ``sampling.keep_probability`` (``variant`` "paper" or
     "word2vec")."""
-    c = _counts(counts)
+    c = check_counts(counts)
     keep = keep_probability(c, sample, variant)
     return float(c @ (1.0 - keep) / c.sum())
 

@@ -15,9 +15,23 @@ from typing import Callable
 
 import numpy as np
 
-__all__ = ["JOB_WORDS", "epoch_means", "run_jobs"]
+__all__ = ["JOB_WORDS", "epoch_means", "release_memory", "run_jobs"]
 
 JOB_WORDS = 10_000  # words per job, as gensim
+
+
+def release_memory() -> None:
+    """Hand the heap memory freed so far back to the operating system (glibc's
+    ``malloc_trim``; nothing elsewhere).  Called once before training: building the
+    vocabulary, encoding the corpus and the noise table free several MB of temporaries that
+    glibc would otherwise keep resident all through training."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, musl, Windows)
+        pass
 
 
 def run_jobs(train: Callable, offsets: np.ndarray, epochs: int, workers: int, seed: int,

@@ -28,7 +28,7 @@ import numpy as np
 
 from ..checks import check_int, check_real
 from . import sampling
-from .jobs import JOB_WORDS, epoch_means, run_jobs
+from .jobs import JOB_WORDS, epoch_means, release_memory, run_jobs
 
 __all__ = ["JOB_WORDS", "Word2Vec", "Word2VecConfig", "build_vocab", "check_sentences",
            "encode_corpus", "hs_probabilities", "output_layers"]
@@ -148,14 +148,15 @@ def build_vocab(sentences: list, min_count: int = 5, max_vocab_size: int | None 
     return kept, np.array([counts[w] for w in kept], dtype=np.int64)
 
 
-def encode_corpus(sentences: list, stoi: dict, block: int = 20_000
+def encode_corpus(sentences: list, stoi: dict, block: int = 20_000, dtype=np.int32
                   ) -> tuple[np.ndarray, np.ndarray]:
-    """The corpus as one int32 array of word ids (words outside ``stoi`` dropped) and the
-    sentence offsets (int64, ``len(sentences) + 1``): one pass of dict lookups
-    (``np.fromiter`` over ``map(stoi.get, ...)``, the fastest we found), the rest vectorised,
-    ``block`` sentences at a time so that no corpus-sized temporary is made."""
+    """The corpus as one array of word ids (``dtype``, int32 by default; ``fit`` uses uint16,
+    half the memory, when the ids fit; words outside ``stoi`` dropped) and the sentence
+    offsets (int64, ``len(sentences) + 1``): one pass of dict lookups (``np.fromiter`` over
+    ``map(stoi.get, ...)``, the fastest we found), the rest vectorised, ``block`` sentences at
+    a time so that no corpus-sized temporary is made."""
     lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
-    out = np.empty(int(lengths.sum()), dtype=np.int32)
+    out = np.empty(int(lengths.sum()), dtype=dtype)
     kept = np.zeros(len(sentences), dtype=np.int64)
     pos = 0
     for a in range(0, len(sentences), block):
@@ -250,12 +251,15 @@ class Word2Vec:
         cfg = self.config
         sentences = check_sentences(sentences)
         words, counts = build_vocab(sentences, cfg.min_count, cfg.max_vocab_size)
-        corpus, offsets = encode_corpus(sentences, {w: i for i, w in enumerate(words)})
+        small = cfg.backend == "numba" and len(words) <= np.iinfo(np.uint16).max
+        corpus, offsets = encode_corpus(sentences, {w: i for i, w in enumerate(words)},
+                                        block=4096, dtype=np.uint16 if small else np.int32)
         return words, counts, corpus, offsets
 
     def _run(self, train, offsets: np.ndarray, progress: bool) -> None:
         """Train by ``jobs.run_jobs`` and record the losses and the speed."""
         cfg = self.config
+        release_memory()
         t0 = time.perf_counter()
         jobs = run_jobs(train, offsets, cfg.epochs, cfg.workers, cfg.seed, progress, self.desc)
         self._timed(t0, int(offsets[-1]))
@@ -285,7 +289,7 @@ class Word2Vec:
             t0 = time.perf_counter()
             self.loss_history, self.epoch_losses = train_skipgram(cfg, state, progress)
             self._timed(t0, len(corpus))
-        self.wv = KeyedVectors(words, syn0, counts)
+        self.wv = KeyedVectors(words, syn0, counts, copy=False)  # syn0 is done with
         self.syn1neg = state["syn1neg"] if cfg.negative else None
         self.syn1 = state["syn1"] if cfg.hs else None
         self.hs_arrays = (state["points"], state["codes"], state["lengths"]) if cfg.hs else None

@@ -21,6 +21,10 @@ def test_vocab_and_encoding():
     assert words == ["x", "y"] and counts.tolist() == [3, 2]
     ids, off = encode_corpus(sents, {w: i for i, w in enumerate(words)})
     assert ids.tolist() == [0, 1, 0, 0, 1] and off.tolist() == [0, 3, 3, 3, 5]
+    small, off2 = encode_corpus(sents, {w: i for i, w in enumerate(words)}, block=1,
+                                dtype=np.uint16)
+    assert small.dtype == np.uint16 and small.tolist() == ids.tolist()
+    assert off2.tolist() == off.tolist() and ids.dtype == np.int32
 
 
 @pytest.mark.parametrize("sg,hs,negative", [(1, 0, 5), (0, 0, 5), (1, 1, 0), (0, 1, 3)])
