@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from ..checks import check_int, check_real
+from ..text.encode import check_sentences  # re-exported: FastText reads it from here
 from . import sampling
 from .jobs import JOB_WORDS, epoch_means, release_memory, run_jobs
 
@@ -97,25 +98,6 @@ class Word2VecConfig:
                              "for CBOW")
         check_int("table_size", self.table_size, 1)
         check_int("batch_size", self.batch_size, 1)
-
-
-def check_sentences(sentences) -> list:
-    """``sentences`` as a list, checked to be lists (or tuples) of tokens (a TypeError naming
-    the fix otherwise; the tokens themselves are checked by ``build_vocab``)."""
-    form = "pass a list of sentences, each a list of str tokens, e.g. [['the', 'cat', 'sat']]"
-    if isinstance(sentences, (str, bytes)):
-        raise TypeError(f"sentences must be a list of token lists, got one string "
-                        f"{sentences[:40]!r}; {form}")
-    try:
-        sentences = list(sentences)
-    except TypeError:
-        raise TypeError(f"sentences must be an iterable of token lists, got "
-                        f"{type(sentences).__name__} {sentences!r}; {form}") from None
-    for s in sentences:
-        if not isinstance(s, (list, tuple)):
-            raise TypeError(f"each sentence must be a list of str tokens, got "
-                            f"{type(s).__name__} {s!r:.60}; {form}")
-    return sentences
 
 
 def build_vocab(sentences: list, min_count: int = 5, max_vocab_size: int | None = None
