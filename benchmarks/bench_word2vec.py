@@ -14,7 +14,7 @@ read, :math:`\\alpha_t = \\max(\\alpha_0 (1 - t/T), \\alpha_{\\min})` over all e
 sentence.  gensim decays by sentences unless it is told the corpus size in words: it is
 given ``total_words=corpus_total_words``, so that its rate, set once per job of 10,000 words,
 is :math:`\\alpha_0 - (\\alpha_0 - \\alpha_{\\min})\\, t/T` in words too, and ``min_alpha = 1e-4
-\\alpha_0`` (lmkit's floor).  ``PYTHONHASHSEED=0`` fixes gensim's initial vectors.
+\\alpha_0`` (lmkit's floor).
 
 **Speed.**  words/s counts every corpus token (words below min_count and subsampled words
 included) times the epochs, over the training time only (lmkit's ``train_seconds``,

@@ -15,7 +15,7 @@ words themselves never being an answer:
 - 3CosMul, ``most_similar_cosmul``: the word maximising
   :math:`\prod_{p \in P} s(d, p) \,/\, (\prod_{n \in N} s(d, n) + \varepsilon)` with the cosines
   shifted to :math:`[0, 1]`, :math:`s(d, x) = (1 + \cos(v_d, v_x)) / 2`, and
-  :math:`\varepsilon = 10^{-6}`.
+  :math:`\varepsilon = 10^{-6}` (gensim's value; Levy and Goldberg use 0.001).
 
 Both rank as gensim 4.4's methods of the same names, their scores agreeing to float32
 rounding (gensim gives a zero vector the cosine NaN, lmkit 0).  Each query is one matrix
@@ -34,7 +34,7 @@ from ..checks import check_int, check_strings
 
 __all__ = ["KeyedVectors"]
 
-EPS_MUL = 1e-6  # 3CosMul's guard against a zero denominator (Levy and Goldberg, as gensim)
+EPS_MUL = 1e-6  # 3CosMul's guard against a zero denominator: gensim's (the paper's is 0.001)
 _SPACE = re.compile(r"[ \t\n\r\v\f]")  # what the word2vec and fastText readers split on
 
 

@@ -37,8 +37,9 @@ __all__ = ["JOB_WORDS", "Word2Vec", "Word2VecConfig", "build_vocab", "check_sent
 
 @dataclass
 class Word2VecConfig:
-    r"""The hyperparameters (word2vec.c's defaults; ``alpha=None`` is 0.025 for skip-gram,
-    0.05 for CBOW; ``min_alpha=None`` is ``1e-4 * alpha``).
+    r"""The hyperparameters: word2vec.c's defaults, except ``sg=1`` (word2vec.c and gensim
+    default to CBOW; the book starts from skip-gram); ``alpha=None`` is 0.025 for skip-gram,
+    0.05 for CBOW; ``min_alpha=None`` is ``1e-4 * alpha``.
 
     ``table_size``: cells of the noise table (2**18 = 1 MiB, cache-sized: it still gives every
     word of a 15k-word vocabulary a cell, total variation 1% from :math:`P_n`);

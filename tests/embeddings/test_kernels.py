@@ -60,6 +60,22 @@ def test_cbow_kernel_equals_torch_sequential_step():
     assert np.abs(a0 - t0.numpy()).max() < 1e-5 and np.abs(a1 - t1.numpy()).max() < 1e-5
 
 
+def test_batched_torch_step_equals_the_kernel_when_no_row_is_shared():
+    """The batched step (what training uses) scores every pair on the weights before the
+    step and sums the updates; where no two pairs share a row of syn0 or syn1neg, that is
+    exactly the kernel's pair-by-pair update."""
+    r = np.random.default_rng(5)
+    a0, a1 = weights(5)
+    c = r.permutation(V)[:6].astype(np.int32)               # distinct centres
+    rows = r.permutation(V)[:6 * 4].astype(np.int32)        # distinct outputs and noise words
+    o, neg = rows[:6], rows[6:].reshape(6, 3)
+    t0, t1 = torch.from_numpy(a0.copy()), torch.from_numpy(a1.copy())
+    sgns_pairs(a0, a1, c, o, neg, 0.05)
+    sgns_step(t0, t1, c, o, neg, 0.05, sequential=False)
+    assert np.abs(a0 - t0.numpy()).max() < 1e-5 and np.abs(a1 - t1.numpy()).max() < 1e-5
+    assert np.abs(a0 - weights(5)[0]).max() > 1e-3  # something moved
+
+
 @pytest.mark.parametrize("step", ["sgns", "hs"])
 def test_batched_torch_step_lowers_the_loss(step):
     torch.manual_seed(0)
