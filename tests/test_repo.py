@@ -118,3 +118,10 @@ def test_published_numbers_are_read_from_lmkit_reference_not_typed():
     for name, src in sources:
         typed = [v for v in values if re.search(rf"(?<![\d.]){re.escape(v)}(?![\d])", src)]
         assert not typed, f"{name} types the published {typed}: use lmkit.reference.published"
+
+
+def test_test_files_have_unique_names():
+    """pytest imports test modules by their basename (no __init__.py in tests/): two files
+    of the same name in different folders make the second fail to collect."""
+    names = [p.name for p in ROOT.joinpath("tests").rglob("test_*.py")]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
