@@ -71,22 +71,17 @@ def reset_peak() -> bool:
 
 
 def corpus(words: int) -> list[list[str]]:
-    from lmkit.data import load_novel_sentences
+    from lmkit.data import load_novel_sentences, load_novels
+    from lmkit.text import first_words
 
-    n = 4
+    texts, n = load_novels(), 4   # the archive is read once
     while True:  # the fewest novels that give enough words
-        sents = load_novel_sentences(max_novels=n, vocab_size=None)["train"]
+        sents = load_novel_sentences(max_novels=n, vocab_size=None, novels=texts)["train"]
         total = sum(map(len, sents))
         if total >= words or n >= 200:
             break
         n = int(n * max(1.3, 1.1 * words / max(total, 1)))
-    out, count = [], 0
-    for s in sents:
-        if count >= words:
-            break
-        out.append(s)
-        count += len(s)
-    return out
+    return first_words(sents, words)
 
 
 def child(args) -> None:

@@ -6,22 +6,11 @@ from collections import Counter
 
 from ..checks import check_int, check_real
 from ..data import load_novel_sentences, load_novels, load_ptb, load_text, load_wikitext2
-from ..text import check_sentences, word_tokenize
+from ..text import check_sentences, first_words, word_tokenize
 
 __all__ = ["domain_words", "load_domains"]
 
 Sentences = list[list[str]]
-
-
-def _cut(sents: Sentences, n: int) -> Sentences:
-    """The first sentences of ``sents``, up to the one that reaches ``n`` words."""
-    total, out = 0, []
-    for s in sents:
-        if total >= n:
-            break
-        out.append(s)
-        total += len(s)
-    return out
 
 
 def _lower(sents: Sentences) -> Sentences:
@@ -50,7 +39,7 @@ def load_domains(tokens: int = 400_000) -> dict[str, dict[str, Sentences]]:
     for name, years in (("novels 1830-1879", (1830, 1879)), ("novels 1900-1930", (1900, 1930))):
         d = load_novel_sentences(vocab_size=None, years=years, max_novels=6, novels=texts)
         raw[name] = (d["train"], d["test"])
-    return {name: {"train": _cut(tr, tokens), "test": _cut(te, tokens // 10)}
+    return {name: {"train": first_words(tr, tokens), "test": first_words(te, tokens // 10)}
             for name, (tr, te) in raw.items()}
 
 

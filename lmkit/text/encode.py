@@ -20,7 +20,7 @@ import numpy as np
 
 from .vocab import Vocab
 
-__all__ = ["check_sentences", "lm_ids", "pad_sentences", "stream"]
+__all__ = ["check_sentences", "first_words", "lm_ids", "pad_sentences", "stream"]
 
 
 def check_sentences(sentences, what: str = "sentences") -> list:
@@ -46,6 +46,18 @@ def check_sentences(sentences, what: str = "sentences") -> list:
             raise TypeError(f"{what} must be a list of sentences, each a list of token "
                             f"strings; got {type(s).__name__} {s!r}")
     return sentences
+
+
+def first_words(sentences: Sequence[Sequence[str]], n_words: int) -> list:
+    """The first sentences of ``sentences``, up to the one that reaches ``n_words`` words (a
+    corpus cut to a size while keeping whole sentences; all of them if it is smaller)."""
+    total, out = 0, []
+    for s in sentences:
+        if total >= n_words:
+            break
+        out.append(s)
+        total += len(s)
+    return out
 
 
 def pad_sentences(vocab: Vocab, sentences: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:

@@ -63,3 +63,12 @@ def test_a_literal_sentence_boundary_is_refused(token):
     v = Vocab(SENTS)
     with pytest.raises(ValueError, match=f"contains the token '{token}'"):
         stream(v, [["the", token, "cat"]])
+
+
+def test_first_words_keeps_whole_sentences_up_to_the_one_that_reaches_n():
+    from lmkit.text import first_words
+    sents = [["a", "b", "c"]] * 3
+    assert first_words(sents, 3) == sents[:1]
+    assert first_words(sents, 4) == sents[:2]
+    assert first_words(sents, 100) == sents
+    assert first_words([], 5) == []
