@@ -34,5 +34,10 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "distance_shares": "explore", "group_cosine": "explore", "random_cosine": "explore",
     "analogy_summary": "compare", "context_pairs": "compare", "intrinsic_scores": "compare",
     "neighbour_ranks": "compare", "pair_spearman": "compare",
+    "cooccurrence": "cooccur", "cooccurrence_from_sentences": "cooccur",
+    "cooccurrence_dict": "cooccur", "context_windows": "cooccur", "cooccurrence_table": "cooccur",
+    "ppmi": "svd", "svd_vectors": "svd",
+    "GloVe": "glove", "GloVeConfig": "glove", "GloVeModel": "glove", "glove_weight": "glove",
+    "glove_cells": "glove",
 }, eager=[
     "context_vectors", "cosine", "nearest_neighbours", "one_hot"])

@@ -8,8 +8,9 @@ pair ``(logits, loss)`` (an ``LMOutput`` or any 2-tuple), step by step:
 2. ``accumulate`` batches are drawn; each is ``(x, y)``, called as ``model(x, y)``, or a dict
    holding ``"targets"``, called as ``model(**batch)``; each loss, scaled by 1/``accumulate``,
    is back-propagated (the gradient of their mean);
-3. the gradient is clipped to norm ``clip`` and AdamW takes a step, its weight decay applied to
-   weight matrices only (``param_groups``).
+3. the gradient is clipped to norm ``clip`` and the optimiser takes a step: AdamW by default,
+   its weight decay applied to weight matrices only (``param_groups``), or another one
+   (``optimizer="adagrad"`` or a factory, ``lmkit.train.optim.make_optimizer``).
 
 Recurrent models (``model.recurrent = True``) get ``model(x, y, state=state)`` and the loop
 carries ``out.state``, detached, to the next batch (truncated back-propagation through
@@ -35,7 +36,7 @@ from . import distributed
 from .batches import check_seed
 from .checkpoint import brief, capture_rng, load_checkpoint, restore_rng, save_checkpoint
 from .liveplot import LivePlot
-from .optim import param_groups
+from .optim import make_optimizer, optimizer_name
 from .precision import autocast_context, check_autocast
 from .schedules import Schedule, get_schedule
 
@@ -102,7 +103,8 @@ def train(model: torch.nn.Module, batches: Iterable, *, steps: int | None = None
           evaluate: Callable[[], float] | None = None, eval_every: int = 200, seed: int = 0,
           progress: bool = True, plot: bool = False, title: str = "",
           on_step: Callable[[int], None] | None = None, checkpoint: str | Path | None = None,
-          checkpoint_every: int | None = None, resume: bool = False) -> dict:
+          checkpoint_every: int | None = None, resume: bool = False,
+          optimizer: Union[str, Callable] = "adamw") -> dict:
     """Train ``model`` for ``steps`` optimiser steps on ``batches``; return its history.
 
     ``batches``: an iterable of ``(x, y)`` pairs or of dicts with ``"targets"`` (for
@@ -121,6 +123,8 @@ def train(model: torch.nn.Module, batches: Iterable, *, steps: int | None = None
     drawing and discarding the batches already used (so a deterministic iterator, like
     ``bptt_batches`` or ``ngram_batches``, continues where it was) to the same final weights
     as an uninterrupted run; without the file it starts afresh.
+    ``optimizer``: ``"adamw"`` (the default), ``"adagrad"``, or a factory
+    ``(param_groups, lr=...) -> torch.optim.Optimizer`` (``make_optimizer``).
 
     The history holds ``train_loss`` ((step, running loss) every 10 steps, a 0.98 moving
     average), ``valid_loss`` ((step, evaluate())), ``tokens`` (targets seen), ``seconds`` and
@@ -179,13 +183,15 @@ def train(model: torch.nn.Module, batches: Iterable, *, steps: int | None = None
 
     ctx = distributed.init()
     torch.manual_seed(seed + ctx.rank)
-    opt = torch.optim.AdamW(param_groups(model, weight_decay), lr=lr, weight_decay=weight_decay)
+    opt = make_optimizer(optimizer, model, lr, weight_decay)
     scaler = torch.amp.GradScaler("cuda") if autocast == "fp16" else None
     recurrent = getattr(model, "recurrent", False) is True
     name = schedule if isinstance(schedule, str) else getattr(schedule, "__qualname__", "?")
     settings = {"steps": steps, "lr": lr, "warmup": warmup, "accumulate": accumulate,
                 "schedule": name, "clip": clip, "weight_decay": weight_decay, "seed": seed,
                 "autocast": autocast, "world_size": ctx.world_size}
+    if optimizer != "adamw":  # (so that checkpoints written before this setting still resume)
+        settings["optimizer"] = optimizer_name(optimizer)
     history = {"train_loss": [], "valid_loss": [], "tokens": 0, "seconds": 0.0, "steps": 0}
     step, running, state, state_batch, rng = 0, None, None, None, None
     if resume and Path(checkpoint).exists():
