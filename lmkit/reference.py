@@ -111,6 +111,55 @@ PUBLISHED: dict[str, Published] = {
        for test, what in (("analogy", "Google analogy accuracy (3CosAdd)"),
                           ("men", "MEN Spearman rho"),
                           ("ws353", "WordSim-353 Spearman rho"))},
+    # ---- chapter 6 ----
+    # Pennington et al. (2014), Table 1: co-occurrence probabilities of four probe words k
+    # given ice and given steam, and their ratio, counted on 6 billion tokens
+    **{f"glove/{target}-{k}": Published(
+        v, "pennington2014glove", "Table 1",
+        f"P({k} | {target}) = X_{target},{k} / X_{target}, 6 billion tokens", "06a")
+       for target, values in (("ice", (1.9e-4, 6.6e-5, 3.0e-3, 1.7e-5)),
+                              ("steam", (2.2e-5, 7.8e-4, 2.2e-3, 1.8e-5)))
+       for k, v in zip(("solid", "gas", "water", "fashion"), values)},
+    **{f"glove/ratio-{k}": Published(
+        v, "pennington2014glove", "Table 1",
+        f"P({k} | ice) / P({k} | steam), 6 billion tokens", "06a")
+       for k, v in zip(("solid", "gas", "water", "fashion"), (8.9, 8.5e-2, 1.36, 0.96))},
+    "glove/alpha": Published(
+        "alpha = 3/4 gives a modest improvement over alpha = 1", "pennington2014glove",
+        "section 3, the weighting function f (Figure 1)",
+        "exponent alpha of f(x) = min((x / x_max)^alpha, 1), x_max = 100", "06a"),
+    "glove/sum-vectors": Published(
+        "W + W~ as the word vectors gives a small boost over W, largest on the semantic "
+        "analogies", "pennington2014glove", "section 4.2",
+        "word vectors W, context vectors W~ and their sum", "06a"),
+    "glove/window": Published(
+        "syntactic analogies do better with small windows; semantic ones gain from larger "
+        "windows", "pennington2014glove", "Figure 2 (b) and its discussion",
+        "symmetric window of 2 to 10 words, 100-dimensional vectors, 6 billion tokens",
+        "06a"),
+    # Pennington et al. (2014), Table 2: analogy accuracy (total, %) of 300-dimensional
+    # vectors on their 6-billion-token corpus, beside 06b's table on the novels
+    "glove/analogy-6b": Published(71.7, "pennington2014glove", "Table 2",
+                                  "GloVe, 300-d vectors, 6B tokens (Wikipedia 2014 + Gigaword "
+                                  "5), Google analogies, total accuracy (%)", "06b"),
+    "glove/sg-analogy-6b": Published(69.1, "pennington2014glove", "Table 2",
+                                     "skip-gram (word2vec), 300-d vectors, 6B tokens, Google "
+                                     "analogies, total accuracy (%)", "06b"),
+    # ... section 3.2: the non-zero cells of X grow as a power of the corpus size
+    "glove/nnz-exponent": Published("|X| = O(|C|^0.8)", "pennington2014glove", "section 3.2",
+                                    "non-zero cells |X| of X against the corpus size |C|, from "
+                                    "a power law of the counts fitted to their corpora "
+                                    "(exponent 1.25)", "06b"),
+    # the notes' claims about GloVe against word2vec, measured in 06b
+    "notes/glove-converges-faster": Published(
+        "GloVe converges faster than word2vec", "notes", "chapter 6, GloVe",
+        "quality against epochs and against training time, same corpus", "06b"),
+    "notes/glove-less-time": Published(
+        "GloVe reaches an equal result in less training time than word2vec", "notes",
+        "chapter 6, GloVe", "time to reach skip-gram's score, counting included", "06b"),
+    "notes/glove-parallel": Published(
+        "GloVe parallelises more easily than word2vec", "notes", "chapter 6, GloVe",
+        "speed-up of an epoch from 1 to 2 threads", "06b"),
 }
 
 

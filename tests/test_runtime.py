@@ -107,3 +107,16 @@ def test_fastest_takes_the_minimum_of_interleaved_runs():
         runtime.fastest({})
     with pytest.raises(TypeError, match="reps"):
         runtime.fastest({"a": a}, reps=0.5)
+
+
+def test_keep_freed_memory_is_idempotent():
+    import sys
+
+    from lmkit.runtime import keep_freed_memory
+
+    first = keep_freed_memory()
+    assert isinstance(first, bool) and keep_freed_memory() == first
+    if sys.platform.startswith("linux"):
+        import platform
+        if platform.libc_ver()[0] == "glibc":
+            assert first

@@ -7,7 +7,9 @@ learn them.
   ``similarity``, analogies), and ``io``, the word2vec text and binary formats;
 - ``evaluate``: analogy accuracy and similarity correlation on the sets of ``lmkit.data``;
 - ``word2vec`` and ``fasttext``: the models of chapter 5, trained by a batched torch step (the
-  readable reference) or by word2vec.c's per-pair loop compiled with numba (the fast path).
+  readable reference) or by word2vec.c's per-pair loop compiled with numba (the fast path);
+- ``cooccur``, ``glove`` and ``svd``: chapter 6's count-based vectors: the co-occurrence
+  matrix, GloVe (a torch model trained by ``lmkit.train``), and SVD of the PPMI matrix.
 
 Submodules load on first use: ``import lmkit.embeddings`` imports neither torch nor numba.
 """
@@ -39,5 +41,9 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "ppmi": "svd", "svd_vectors": "svd",
     "GloVe": "glove", "GloVeConfig": "glove", "GloVeModel": "glove", "glove_weight": "glove",
     "glove_cells": "glove",
+    "probability_ratios": "glove_explore", "count_bands": "glove_explore",
+    "glove_parts": "glove_explore", "glove_sweep": "glove_explore",
+    "count_growth": "count_predict", "growth_exponent": "count_predict",
+    "glove_curve": "count_predict", "first_reach": "count_predict",
 }, eager=[
     "context_vectors", "cosine", "nearest_neighbours", "one_hot"])

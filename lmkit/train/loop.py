@@ -32,6 +32,7 @@ from typing import Callable, Iterable, Union
 import torch
 
 from ..checks import check_int, check_real
+from ..runtime import keep_freed_memory
 from . import distributed
 from .batches import check_seed
 from .checkpoint import brief, capture_rng, load_checkpoint, restore_rng, save_checkpoint
@@ -173,6 +174,8 @@ def train(model: torch.nn.Module, batches: Iterable, *, steps: int | None = None
         raise ValueError(f"{type(model).__name__} has no parameters to train")
     device = params[0].device
     check_autocast(autocast, device)
+    if device.type == "cpu":
+        keep_freed_memory()  # no page faults for the activations freed every step
     try:
         it = iter(batches)
     except TypeError:
