@@ -113,3 +113,22 @@ def test_adagrad_step_through_make_optimizer():
     assert optimizer_name(factory) == "Adagrad[('initial_accumulator_value', 1.0)]"
     with pytest.raises(ValueError, match="unknown optimizer"):
         make_optimizer("adam", lin, 0.1, 0.0)
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_vectors_round_trip_through_gensims_reader(tmp_path, binary):
+    """GloVe's vectors are saved in chapter 5's word2vec formats: gensim reads them back, and
+    lmkit reads them back, to the same numbers."""
+    gensim_kv = pytest.importorskip("gensim.models.keyedvectors")
+    from lmkit.embeddings import load_word2vec_format, save_word2vec_format
+
+    X, words = toy_matrix(20), [f"w{i}" for i in range(20)]
+    g = GloVe(vector_size=6, epochs=2, batch=64).fit(X, words, progress=False)
+    path = tmp_path / ("v.bin" if binary else "v.txt")
+    save_word2vec_format(g.wv, path, binary=binary)
+    theirs = gensim_kv.KeyedVectors.load_word2vec_format(str(path), binary=binary)
+    assert list(theirs.index_to_key) == words
+    tol = 0 if binary else 1e-5   # the text format prints 6 significant digits
+    assert np.allclose(theirs.vectors, g.wv.vectors, atol=tol, rtol=0)
+    ours = load_word2vec_format(path, binary=binary)
+    assert np.allclose(ours.vectors, g.wv.vectors, atol=tol, rtol=0)
