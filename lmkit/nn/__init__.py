@@ -7,10 +7,15 @@ r"""Neural building blocks, shared by the models of ``lmkit.models``.
   ``theoretical_speedup`` (each layer's saving in multiply-adds) and ``importance_estimates``
   (the importance-sampling estimates of ln Z and of an expectation under p, from S draws of a
   proposal Q, on fixed scores);
-- ``huffman_codes`` (``huffman``, numpy only): the tree of the hierarchical softmax.
+- ``huffman_codes`` (``huffman``, numpy only): the tree of the hierarchical softmax;
+- attention and Transformer blocks (``attention``, ``positional``, ``blocks``; chapter 7's base,
+  extended by the later chapters): ``scaled_dot_product`` (and the function
+  ``lmkit.nn.attention.attention``, own path or torch's SDPA; ``lmkit.nn.attention`` is the
+  module), ``causal_mask``, ``padding_mask``, ``KVCache``, ``MultiHeadAttention``, the positional
+  encodings (``SinusoidalPositions``, ``LearnedPositions``, ``RecurrentPositions``),
+  ``FeedForward``, ``Block``, ``Encoder`` and ``Decoder``.
 
-Later chapters add attention and transformer blocks here.  The torch parts load on first
-use, so ``import lmkit.nn`` alone does not import torch.
+The torch parts load on first use, so ``import lmkit.nn`` alone does not import torch.
 """
 
 from __future__ import annotations
@@ -25,4 +30,11 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "theoretical_speedup": "cost",
     "SampledSoftmax": "sampled", "ImportanceSampling": "sampled", "NCE": "sampled",
     "importance_estimates": "sampled",
+    "NEG_INF": "attention", "scaled_dot_product": "attention",
+    "causal_mask": "attention", "padding_mask": "attention", "KVCache": "attention",
+    "MultiHeadAttention": "attention",
+    "sinusoidal_positions": "positional", "relative_offset_matrix": "positional",
+    "SinusoidalPositions": "positional", "LearnedPositions": "positional",
+    "RecurrentPositions": "positional",
+    "FeedForward": "blocks", "Block": "blocks", "Encoder": "blocks", "Decoder": "blocks",
 }, eager=["huffman_codes"])
