@@ -6,12 +6,15 @@ model              config                hidden layer
 ``AverageLM``      ``AverageConfig``     a weighted average of n-1 embeddings (``ffnn``)
 ``BengioLM``       ``BengioConfig``      Bengio et al.'s tanh layer, optional skip (``ffnn``)
 ``RNNLM``          ``RNNConfig``         an Elman RNN or an LSTM (``rnn``)
+``GPT``            ``GPTConfig``         causal Transformer blocks (``gpt``)
 =================  ====================  ==========================================
 
 ``model = RNNLM(RNNConfig(len(vocab), 256, 256, output="importance", k=512),
 counts=counts, vocab=vocab)``; ``logits, loss = model(x, y)``; ``model.perplexity(sentences)``;
 ``save(model, path)`` and ``load(path)``.  ``base`` has what they share (``NeuralLM``,
 ``LMOutput``, ``OutputConfig``): read its docstring for the forward and scoring rules.
+``seq2seq`` has the encoder-decoder Transformer (``EncoderDecoder(Seq2SeqConfig(...))``, not a
+language model: it maps a source to a target) and ``toy_pairs``, its toy tasks.
 Names load on first use (PEP 562).
 """
 
@@ -23,5 +26,7 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "LMOutput": "base", "NeuralLM": "base", "OutputConfig": "base",
     "AverageConfig": "ffnn", "AverageLM": "ffnn", "BengioConfig": "ffnn", "BengioLM": "ffnn",
     "RNNConfig": "rnn", "RNNLM": "rnn",
+    "GPT": "gpt", "GPTConfig": "gpt", "GPTState": "gpt",
+    "EncoderDecoder": "seq2seq", "Seq2SeqConfig": "seq2seq", "toy_pairs": "seq2seq",
     "load": "serialize", "save": "serialize",
 })

@@ -55,7 +55,7 @@ GOOD = save(LSTM, DIR / "lstm.pt")
 torch.save(LSTM.state_dict(), DIR / "bare.pt")
 torch.save([1, 2, 3], DIR / "list.pt")
 _raw = torch.load(GOOD, weights_only=True)
-torch.save(_raw | {"model": "GPT"}, DIR / "unknown.pt")
+torch.save(_raw | {"model": "NoSuchModel"}, DIR / "unknown.pt")
 torch.save(_raw | {"config": {"vocab_size": V}}, DIR / "noconfig.pt")
 torch.save(_raw | {"config": _raw["config"] | {"hidden": 0}}, DIR / "badconfig.pt")
 torch.save(_raw | {"state_dict": {}}, DIR / "nostate.pt")
@@ -256,7 +256,7 @@ FILE_CASES = [
      "bare.pt is not a model saved by lmkit.models.save"),
     ("load a list", lambda: load(DIR / "list.pt"), ValueError, "list.pt is not a model saved"),
     ("load an unknown model", lambda: load(DIR / "unknown.pt"), ValueError,
-     "holds a 'GPT', which lmkit.models does not define"),
+     "holds a 'NoSuchModel', which lmkit.models does not define"),
     ("load a config without fields", lambda: load(DIR / "noconfig.pt"), ValueError,
      r"noconfig.pt is damaged: its RNNLM does not rebuild .*missing"),
     ("load a config with hidden=0", lambda: load(DIR / "badconfig.pt"), ValueError,
