@@ -160,6 +160,14 @@ PUBLISHED: dict[str, Published] = {
     "notes/glove-parallel": Published(
         "GloVe parallelises more easily than word2vec", "notes", "chapter 6, GloVe",
         "speed-up of an epoch from 1 to 2 threads", "06b"),
+    # ---- chapter 7 ----
+    # nanoGPT's README (Karpathy 2022), the CPU ("I only have a macbook") run of
+    # train_shakespeare_char: validation loss "about 1.88"
+    "nanogpt/shakespeare-char-cpu": Published(
+        1.88, "karpathy2022nanogpt", "README.md, quick start, the CPU configuration",
+        "Tiny Shakespeare characters (first 90% train, last 10% validation), 4 layers, "
+        "4 heads, width 128, block 64, batch 12, dropout 0, lr 1e-3, 2,000 iterations: "
+        "validation loss in nats per character", "07c", profile="full"),
 }
 
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from .corpora import (PTB, load_novel_sentences, load_novels, load_poems, load_ptb, load_text,
                       load_wikitext2, ptb_lm)
+from .charlm import CharData, char_split, tang_quatrains, tiny_shakespeare
 from .evalsets import load_analogies, load_men, load_simlex999, load_wordsim353
 from .registry import CORPORA, Corpus, DataFile
 from .store import CacheNotWritableError, ChecksumError, CorpusNotFoundError, cache_dir, fetch, read_member, read_members
 
-__all__ = ["CORPORA", "PTB", "CacheNotWritableError", "ChecksumError", "Corpus", "CorpusNotFoundError", "DataFile",
-           "cache_dir", "describe", "fetch", "load_analogies", "load_men", "load_novel_sentences",
+__all__ = ["CORPORA", "CharData", "PTB", "CacheNotWritableError", "ChecksumError", "Corpus", "CorpusNotFoundError", "DataFile",
+           "cache_dir", "char_split", "describe", "fetch", "load_analogies", "load_men", "load_novel_sentences",
            "load_novels", "load_poems", "load_ptb", "load_simlex999", "load_text",
-           "load_wikitext2", "load_wordsim353", "ptb_lm", "read_member", "read_members"]
+           "load_wikitext2", "load_wordsim353", "ptb_lm", "read_member", "read_members",
+           "tang_quatrains", "tiny_shakespeare"]
 
 
 def describe() -> str:
