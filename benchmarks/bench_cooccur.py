@@ -47,27 +47,14 @@ import sys
 import tempfile
 import time
 
+from benchutil import proc_status, reset_peak, write_table
+
 WINDOW = 10
 MIN_COUNT = 5
 
 
-def proc_status() -> dict:
-    """VmRSS and VmHWM of this process, in MB."""
-    out = {}
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(("VmRSS:", "VmHWM:")):
-                out[line[:5]] = int(line.split()[1]) / 1024
-    return out
 
 
-def reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-        return True
-    except OSError:
-        return False
 
 
 def baseline(ids, offsets, vocab_size: int, window: int = WINDOW):
@@ -232,11 +219,7 @@ def main() -> None:
             "bounded by the chunk size, not the corpus size."]
     text = "\n".join([head, ""] + table + foot) + "\n"
     print(text, flush=True)
-    if args.table:
-        part = args.table + ".tmp"
-        with open(part, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(part, args.table)
+    write_table(text, args.table)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchutil import write_table  # noqa: E402
 
 
 def main() -> None:
@@ -95,11 +96,7 @@ def main() -> None:
         f"{max(acc):.2f}) | {to_reach} |"]
     text = "\n".join([head, ""] + table) + "\n"
     print(text, flush=True)
-    if args.table:
-        part = args.table + ".tmp"
-        with open(part, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(part, args.table)
+    write_table(text, args.table)
 
 
 if __name__ == "__main__":

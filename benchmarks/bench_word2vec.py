@@ -55,24 +55,11 @@ import sys
 import tempfile
 import time
 
-
-def proc_status() -> dict:
-    """VmRSS and VmHWM of this process, in MB."""
-    out = {}
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(("VmRSS:", "VmHWM:")):
-                out[line[:5]] = int(line.split()[1]) / 1024
-    return out
+from benchutil import proc_status, reset_peak, write_table
 
 
-def reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-        return True
-    except OSError:
-        return False
+
+
 
 
 def corpus(words: int) -> list[list[str]]:
@@ -269,11 +256,7 @@ def main() -> None:
                     f"words/CPU-s.")
     text = "\n".join([head, ""] + table + foot) + "\n"
     print(text, flush=True)
-    if args.table:
-        part = args.table + ".tmp"
-        with open(part, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(part, args.table)
+    write_table(text, args.table)
 
 
 if __name__ == "__main__":
