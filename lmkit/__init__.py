@@ -9,6 +9,7 @@ Organised by concern, not by chapter (``ARCHITECTURE.md`` has the map):
 - ``lmkit.nn``: neural building blocks (output layers: full, class, hierarchical, sampled);
 - ``lmkit.models``: neural language models, each built from one config dataclass;
 - ``lmkit.train``: the one training loop, its schedules, batches and live plot;
+- ``lmkit.pretrain``: pre-training objectives (BERT's masked LM, next-sentence pairs);
 - ``lmkit.lm`` and ``lmkit.metrics``: the scoring protocol every model answers, and
   perplexity, defined once;
 - ``lmkit.reference``: the published numbers the book sets beside its own;
@@ -32,4 +33,5 @@ __getattr__, __dir__, __all__ = attach(
      "perplexity": "metrics", "cross_entropy": "metrics", "get_device": "runtime",
      "set_seed": "runtime"},
     submodules=["adapt", "checks", "data", "embeddings", "interpolate", "lm", "metrics",
-                "models", "ngram", "nn", "plot", "reference", "runtime", "text", "train"])
+                "models", "ngram", "nn", "plot", "pretrain", "reference", "runtime", "text",
+                "train"])

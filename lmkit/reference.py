@@ -31,7 +31,9 @@ class Published:
     ``value`` is a float (a table's figure), a string (a claim, e.g. an ordering of methods) or
     ``None`` when the reference is a tool's output computed in the same run (KenLM's perplexity
     of our ARPA file).  ``chapter`` is the notebook that reproduces it (e.g. ``"02c"``);
-    ``profile`` is ``"full"`` for rows that only ``LMKIT_PROFILE=full`` runs at paper size."""
+    ``profile`` is ``"full"`` for rows that only ``LMKIT_PROFILE=full`` runs at paper size, and
+    ``"benchmark"`` for rows that a script of ``benchmarks/`` measures (its table is in the
+    README)."""
 
     value: float | str | None
     source: str
@@ -167,7 +169,26 @@ PUBLISHED: dict[str, Published] = {
         1.88, "karpathy2022nanogpt", "README.md, quick start, the CPU configuration",
         "Tiny Shakespeare characters (first 90% train, last 10% validation), 4 layers, "
         "4 heads, width 128, block 64, batch 12, dropout 0, lr 1e-3, 2,000 iterations: "
-        "validation loss in nats per character", "07c", profile="full"),
+        "validation loss in nats per character (benchmarks/bench_gpt.py trains it)", "07c",
+        profile="benchmark"),
+    # the same README, the GPU run of config/train_shakespeare_char.py: "the best validation
+    # loss is 1.4697" (one A100, about 3 minutes)
+    "nanogpt/shakespeare-char-gpu": Published(
+        1.4697, "karpathy2022nanogpt", "README.md, quick start, train_shakespeare_char.py",
+        "Tiny Shakespeare characters (first 90% train, last 10% validation), 6 layers, "
+        "6 heads, width 384, block 256, batch 64, dropout 0.2, lr 1e-3, 5,000 iterations: "
+        "best validation loss in nats per character", "07c", profile="full"),
+    # ---- chapter 8 ----
+    # Devlin et al. (2019), section 3: "BERT_BASE (L=12, H=768, A=12, Total Parameters=110M)
+    # and BERT_LARGE (L=24, H=1024, A=16, Total Parameters=340M)"; the notes repeat them
+    "bert/base-params": Published(
+        110.0, "devlin2019bert", "section 3, model architecture",
+        "BERT base: 12 layers, width 768, 12 heads, WordPiece vocabulary 30,522: "
+        "parameters in millions", "08a"),
+    "bert/large-params": Published(
+        340.0, "devlin2019bert", "section 3, model architecture",
+        "BERT large: 24 layers, width 1024, 16 heads, WordPiece vocabulary 30,522: "
+        "parameters in millions", "08a"),
 }
 
 
@@ -301,8 +322,9 @@ def reproduction_rows() -> list[dict[str, str]]:
     for key, p in sorted(PUBLISHED.items(), key=lambda kv: (kv[1].chapter, kv[0])):
         r = results.get(key)
         if r is None:
-            ours = ("full profile, not run in CI" if p.profile == "full"
-                    else f"not run yet (run {p.chapter})")
+            ours = {"full": "full profile, not run in CI",
+                    "benchmark": "measured by benchmarks/, not run in CI (README)"
+                    }.get(p.profile, f"not run yet (run {p.chapter})")
             setting, asserted = p.setting, ""
         else:
             ours = _fmt(r.ours) + ("" if r.profile == "default" else f" ({r.profile} profile)")

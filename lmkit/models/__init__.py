@@ -15,6 +15,8 @@ counts=counts, vocab=vocab)``; ``logits, loss = model(x, y)``; ``model.perplexit
 ``LMOutput``, ``OutputConfig``): read its docstring for the forward and scoring rules.
 ``seq2seq`` has the encoder-decoder Transformer (``EncoderDecoder(Seq2SeqConfig(...))``, not a
 language model: it maps a source to a target) and ``toy_pairs``, its toy tasks.
+``gpt_recipes`` has named GPT sizes with their training (``FAST_CPU.fit(data)``); ``bert`` has
+BERT's encoder and ``load_bert("minilm-l6")``, pretrained weights from safetensors.
 Names load on first use (PEP 562).
 """
 
@@ -27,6 +29,10 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "AverageConfig": "ffnn", "AverageLM": "ffnn", "BengioConfig": "ffnn", "BengioLM": "ffnn",
     "RNNConfig": "rnn", "RNNLM": "rnn",
     "GPT": "gpt", "GPTConfig": "gpt", "GPTState": "gpt",
+    "GPTRecipe": "gpt_recipes", "FAST_CPU": "gpt_recipes", "NANOGPT_CPU": "gpt_recipes",
+    "NANOGPT_GPU": "gpt_recipes",
+    "BertConfig": "bert", "BertEncoder": "bert", "load_bert": "bert",
+    "bert_num_parameters": "bert",
     "EncoderDecoder": "seq2seq", "Seq2SeqConfig": "seq2seq", "toy_pairs": "seq2seq",
     "load": "serialize", "save": "serialize",
 })

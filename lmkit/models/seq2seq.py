@@ -246,7 +246,8 @@ class EncoderDecoder(nn.Module):
         ``beam`` best) is finished.  The search stops when ``beam`` hypotheses are finished,
         or after ``max_len`` steps (the live ones then count as finished).  The best one
         maximises :math:`\ln p(y \mid x) / |y|^{\alpha}` (``length_penalty`` α; 0: the raw
-        log-probability, which favours short outputs; |y| counts ``eos``).  ``beam=1`` is
+        log-probability, which favours short outputs; |y| counts ``eos`` when it was emitted,
+        and a hypothesis cut at ``max_len`` has emitted none).  ``beam=1`` is
         ``greedy_decode``."""
         bos, eos, max_len = self._decoding(src, bos, eos, max_len)
         beam = check_int("beam", beam, 1)
@@ -282,7 +283,7 @@ class EncoderDecoder(nn.Module):
                     break
                 index = torch.as_tensor(parents, device=mem.device)
                 for c in caches:                            # follow the surviving prefixes
-                    c.k, c.v = c.k[index], c.v[index]
+                    c.reorder(index)
                 prefixes = [prefixes[i] + [w] for i, w in zip(parents, words)]
                 scores = torch.as_tensor(values, dtype=torch.float64, device=mem.device)
                 last = torch.as_tensor(words, device=mem.device)

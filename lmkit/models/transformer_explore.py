@@ -1,7 +1,5 @@
 r"""Small experiments on the Transformer block (chapter 7, ``07b_transformer_block``).
 
-- ``random_windows``: endless batches of random windows of an id stream, (x, y) with y the
-  next characters;
 - ``block_loss``: the mean cross-entropy (nats per character) of a GPT on consecutive
   non-overlapping blocks of a stream;
 - ``train_char_gpt``: a small ``GPT`` trained for a fixed number of steps with
@@ -17,7 +15,6 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Iterator
 
 import numpy as np
 import torch
@@ -27,30 +24,7 @@ from ..data.charlm import CharData
 from .gpt import GPT, GPTConfig
 from .seq2seq import EncoderDecoder
 
-__all__ = ["block_loss", "cross_attention_weights",
-           "grad_norms_at_init", "random_windows", "train_char_gpt"]
-
-
-def random_windows(ids: np.ndarray, block: int, batch: int, seed: int = 0
-                   ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-    """Endless batches (x, y) of ``batch`` windows of ``block`` ids drawn uniformly from
-    ``ids`` (seeded), y the next id at every position: the GPT's training batches."""
-    block, batch = check_int("block", block, 1), check_int("batch", batch, 1)
-    seed = check_int("seed", seed, 0)
-    t = torch.as_tensor(np.asarray(ids, dtype=np.int64))
-    if len(t) < block + 2:
-        raise ValueError(f"a stream of {len(t)} ids has no window of {block} + 1: use a "
-                         f"shorter block or a longer stream")
-    gen = torch.Generator().manual_seed(seed)
-    offsets = torch.arange(block + 1)
-
-    def forever():
-        while True:
-            start = torch.randint(0, len(t) - block, (batch,), generator=gen)
-            w = t[start[:, None] + offsets]
-            yield w[:, :-1], w[:, 1:]
-
-    return forever()
+__all__ = ["block_loss", "cross_attention_weights", "grad_norms_at_init", "train_char_gpt"]
 
 
 @torch.no_grad()
@@ -60,7 +34,7 @@ def block_loss(model: GPT, ids: np.ndarray, block: int | None = None,
     non-overlapping blocks of ``block`` ids (the model's block size by default) of ``ids``,
     the first ``max_blocks`` of them (all by default), in evaluation mode."""
     block = model.config.block_size if block is None else check_int("block", block, 1)
-    t = torch.as_tensor(np.asarray(ids, dtype=np.int64))
+    t = torch.as_tensor(np.asarray(ids, dtype=np.int64), device=next(model.parameters()).device)
     n = (len(t) - 1) // block
     if max_blocks is not None:
         n = min(n, check_int("max_blocks", max_blocks, 1))
@@ -80,15 +54,15 @@ def train_char_gpt(data: CharData, steps: int, *, block: int = 64, batch: int = 
                    eval_blocks: int | None = 200, **config) -> dict:
     """Train ``GPT(GPTConfig(len(data.vocab), block, **config))`` (``config``: n_layer, n_head,
     d_model, positions, norm, tie_weights, label_smoothing, ...) for ``steps`` steps of
-    ``batch`` random windows (``random_windows``, seeded with ``seed``; the weights are
-    seeded with ``seed`` too) with ``lmkit.train.train`` (AdamW, warm-up then cosine decay).
+    ``batch`` random windows (``lmkit.train.random_windows``, seeded with ``seed``; the weights
+    are seeded with ``seed`` too) with ``lmkit.train.train`` (AdamW, warm-up then cosine decay).
 
     Returns ``model``, ``params`` (its parameter count), ``valid`` (``block_loss`` on the
     first ``eval_blocks`` blocks of ``data.valid``, nats per character), ``train`` (the same
     on the first ``eval_blocks`` blocks of ``data.train``, in evaluation mode: the exact
     cross-entropy, also for a label-smoothed model), ``history`` and ``seconds`` (CPU time of
     this process)."""
-    from ..train import train
+    from ..train import random_windows, train
 
     if not isinstance(data, CharData):
         raise TypeError(f"data must be a CharData (lmkit.data.char_split(text)), got "

@@ -76,8 +76,9 @@ def _neg_inf(dtype: torch.dtype) -> float:
 
 def _combine(mask: torch.Tensor | None, causal: bool, T_q: int, T_k: int,
              device) -> torch.Tensor | None:
-    """``mask`` AND the causal mask (when ``causal``)."""
-    if not causal:
+    """``mask`` AND the causal mask (when ``causal``; a single query, the last position, sees
+    every key: no mask to add)."""
+    if not causal or T_q == 1:
         return mask
     c = causal_mask(T_q, T_k, device=device)
     return c if mask is None else mask & c

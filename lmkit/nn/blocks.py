@@ -52,13 +52,14 @@ class FeedForward(nn.Module):
 class Block(nn.Module):
     r"""One Transformer block: self-attention, cross-attention (``cross_attention=True``), then
     the feed-forward layer (``d_ff`` = 4 d_model by default), each f with a residual connection
-    and a layer norm, ``norm="pre"``: :math:`x + f(\mathrm{LN}(x))`, or ``"post"``:
-    :math:`\mathrm{LN}(x + f(x))`.  ``dropout`` acts on the attention weights and on each
+    and a layer norm (of epsilon ``eps``), ``norm="pre"``: :math:`x + f(\mathrm{LN}(x))`, or
+    ``"post"``: :math:`\mathrm{LN}(x + f(x))`.  ``dropout`` acts on the attention weights and on each
     sub-layer's output before it is added."""
 
     def __init__(self, d_model: int, n_heads: int, d_ff: int | None = None, dropout: float = 0.0,
                  norm: str = "pre", cross_attention: bool = False, bias: bool = True,
-                 tie_qk: bool = False, use_sdpa: bool = True, activation: str = "gelu") -> None:
+                 tie_qk: bool = False, use_sdpa: bool = True, activation: str = "gelu",
+                 eps: float = 1e-5) -> None:
         super().__init__()
         if norm not in ("pre", "post"):
             raise ValueError(f"norm must be 'pre' (x + f(LN(x))) or 'post' (LN(x + f(x))), "
@@ -67,11 +68,12 @@ class Block(nn.Module):
         d_model = check_int("d_model", d_model, 1)
         d_ff = 4 * d_model if d_ff is None else d_ff
         attn = dict(dropout=dropout, bias=bias, tie_qk=tie_qk, use_sdpa=use_sdpa)
-        self.ln_1 = nn.LayerNorm(d_model, bias=bias)
+        eps = check_real("eps (LayerNorm's)", eps, 0, low_open=True)
+        self.ln_1 = nn.LayerNorm(d_model, eps=eps, bias=bias)
         self.attn = MultiHeadAttention(d_model, n_heads, **attn)
-        self.ln_c = nn.LayerNorm(d_model, bias=bias) if cross_attention else None
+        self.ln_c = nn.LayerNorm(d_model, eps=eps, bias=bias) if cross_attention else None
         self.cross = MultiHeadAttention(d_model, n_heads, **attn) if cross_attention else None
-        self.ln_2 = nn.LayerNorm(d_model, bias=bias)
+        self.ln_2 = nn.LayerNorm(d_model, eps=eps, bias=bias)
         self.ffn = FeedForward(d_model, d_ff, dropout, activation, bias)
         self.drop = nn.Dropout(dropout)
 
@@ -109,7 +111,8 @@ class _Stack(nn.Module):
         self.blocks = nn.ModuleList(Block(d_model, n_heads, norm=norm,
                                           cross_attention=cross_attention, **kw)
                                     for _ in range(n_layers))
-        self.ln_f = nn.LayerNorm(d_model, bias=kw.get("bias", True)) if norm == "pre" else None
+        self.ln_f = (nn.LayerNorm(d_model, eps=kw.get("eps", 1e-5), bias=kw.get("bias", True))
+                     if norm == "pre" else None)
 
     def _final(self, x: torch.Tensor) -> torch.Tensor:
         return x if self.ln_f is None else self.ln_f(x)
@@ -121,9 +124,11 @@ class Encoder(_Stack):
 
     def __init__(self, n_layers: int, d_model: int, n_heads: int, d_ff: int | None = None,
                  dropout: float = 0.0, norm: str = "pre", bias: bool = True,
-                 tie_qk: bool = False, use_sdpa: bool = True, activation: str = "gelu") -> None:
+                 tie_qk: bool = False, use_sdpa: bool = True, activation: str = "gelu",
+                 eps: float = 1e-5) -> None:
         super().__init__(n_layers, d_model, n_heads, False, norm, d_ff=d_ff, dropout=dropout,
-                         bias=bias, tie_qk=tie_qk, use_sdpa=use_sdpa, activation=activation)
+                         bias=bias, tie_qk=tie_qk, use_sdpa=use_sdpa, activation=activation,
+                         eps=eps)
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None,
                 keep_weights: bool = False) -> torch.Tensor:

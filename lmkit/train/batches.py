@@ -4,6 +4,8 @@
 - ``bptt_batches``: (input, next-token target) pairs of ``batch`` parallel streams, ``length``
   tokens at a time (truncated back-propagation through time, for recurrent models);
 - ``ngram_batches``: random (context, next word) pairs (the feed-forward models);
+- ``random_windows``: windows of a stream drawn at random, (x, y) with y the next token at every
+  position (the GPTs; nanoGPT's ``get_batch``);
 - ``shuffled_batches``: rows of a dict of equally long arrays, shuffled anew every epoch, as dict
   batches ``model(**batch)`` (the maximum-entropy model's features and targets).
 
@@ -22,7 +24,7 @@ import torch
 
 from ..checks import check_ids, check_int
 
-__all__ = ["bptt_batches", "ngram_batches", "shuffled_batches"]
+__all__ = ["bptt_batches", "ngram_batches", "random_windows", "shuffled_batches"]
 
 SEED_MAX = 2**63 - 1  # the seeds of torch's generators are 64-bit
 
@@ -64,6 +66,29 @@ def bptt_batches(ids: np.ndarray, batch: int, length: int,
         while True:
             for i in range(0, n - 1, length):
                 yield x[:, i:i + length], y[:, i:i + length]
+
+    return forever()
+
+
+def random_windows(ids: np.ndarray, block: int, batch: int, seed: int = 0, device=None
+                   ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """Endless batches (x, y) of ``batch`` windows of ``block`` ids, each starting at a position
+    of ``ids`` drawn uniformly (seeded), y the next id at every position of x; on ``device``."""
+    ids = id_stream(ids)
+    block, batch = check_int("block", block, 1), check_int("batch", batch, 1)
+    seed = check_seed(seed)
+    if len(ids) < block + 2:
+        raise ValueError(f"a stream of {len(ids)} ids has no window of {block} + 1: use a "
+                         f"shorter block or a longer stream")
+    t = torch.as_tensor(ids).to(device)
+    gen = torch.Generator().manual_seed(seed)
+    offsets = torch.arange(block + 1, device=t.device)
+
+    def forever():
+        while True:
+            start = torch.randint(0, len(t) - block, (batch,), generator=gen).to(t.device)
+            w = t[start[:, None] + offsets]
+            yield w[:, :-1], w[:, 1:]
 
     return forever()
 

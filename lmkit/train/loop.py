@@ -128,8 +128,10 @@ def train(model: torch.nn.Module, batches: Iterable, *, steps: int | None = None
     ``(param_groups, lr=...) -> torch.optim.Optimizer`` (``make_optimizer``).
 
     The history holds ``train_loss`` ((step, running loss) every 10 steps, a 0.98 moving
-    average), ``valid_loss`` ((step, evaluate())), ``tokens`` (targets seen), ``seconds`` and
-    ``steps``.
+    average), ``valid_loss`` ((step, evaluate())), ``valid_seconds`` (the wall time spent
+    training, evaluations left out, at each of those evaluations: time-to-loss curves),
+    ``eval_seconds`` (the time the evaluations took), ``tokens`` (targets seen), ``seconds``
+    (all of the run's wall time) and ``steps``.
 
     Every argument is checked before anything runs (``lmkit.checks``): the counts are integers
     in range, the rates finite numbers in range (numpy scalars welcome, ``True``/``False`` and
@@ -195,7 +197,8 @@ def train(model: torch.nn.Module, batches: Iterable, *, steps: int | None = None
                 "autocast": autocast, "world_size": ctx.world_size}
     if optimizer != "adamw":  # (so that checkpoints written before this setting still resume)
         settings["optimizer"] = optimizer_name(optimizer)
-    history = {"train_loss": [], "valid_loss": [], "tokens": 0, "seconds": 0.0, "steps": 0}
+    history = {"train_loss": [], "valid_loss": [], "valid_seconds": [], "eval_seconds": 0.0,
+               "tokens": 0, "seconds": 0.0, "steps": 0}
     step, running, state, state_batch, rng = 0, None, None, None, None
     if resume and Path(checkpoint).exists():
         ck = load_checkpoint(checkpoint)
@@ -229,6 +232,8 @@ def train(model: torch.nn.Module, batches: Iterable, *, steps: int | None = None
                              f"{type(model).__name__} ({brief(err)}): resume with the model that "
                              f"wrote it, or use a new path") from err
         step, running, history = ck["step"], ck["running"], ck["history"]
+        for key, empty in (("valid_seconds", []), ("eval_seconds", 0.0)):
+            history.setdefault(key, empty)  # (a checkpoint written before they existed)
         mine = ck["ranks"][ctx.rank]
         state, state_batch, rng = _to(mine["state"], device), mine["state_batch"], mine["rng"]
     net = distributed.wrap(model, ctx)
@@ -269,6 +274,7 @@ def train(model: torch.nn.Module, batches: Iterable, *, steps: int | None = None
     def evaluation() -> None:
         nonlocal state
         if ctx.main:
+            began = time.perf_counter()
             model.eval()
             loss = evaluate()
             try:
@@ -280,6 +286,8 @@ def train(model: torch.nn.Module, batches: Iterable, *, steps: int | None = None
                 raise FloatingPointError(f"evaluate() returned NaN at step {step}: the model's "
                                          f"parameters or its evaluation went wrong")
             history["valid_loss"].append((step, loss))
+            history["valid_seconds"].append(began - start - history["eval_seconds"])
+            history["eval_seconds"] += time.perf_counter() - began
         state = None
 
     live = LivePlot(title) if plot and ctx.main else None

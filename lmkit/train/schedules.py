@@ -14,7 +14,11 @@ moment estimates are still poor, are small.
                 divided by its peak :math:`d^{-1/2} W^{-1/2}` so that it peaks at 1 at
                 :math:`s = W` and ``lr`` is the peak; the paper's rate is
                 ``lr = d_model ** -0.5 * warmup ** -0.5`` (``noam_peak_lr``);
-``constant``    the warm-up, then 1.
+``constant``    the warm-up, then 1;
+``cosine_to(f)`` nanoGPT's: the warm-up to 1 at :math:`t = W - 1`, then a half cosine from 1 at
+                :math:`t = W` down to the floor ``f`` at :math:`t = T`,
+                :math:`f + (1 - f) \frac12 \big(1 + \cos(\pi \frac{t - W}{T - W})\big)`
+                (``cosine_to(0.1)``: nanoGPT's ``min_lr = learning_rate / 10``).
 
 ``get_schedule(name_or_callable)`` returns one; ``schedule_values`` tabulates one and
 ``plot_schedule`` draws it.  The named schedules refuse a step < 0, ``steps`` < 1, ``warmup`` < 0
@@ -31,8 +35,8 @@ import numpy as np
 
 from ..checks import check_int, check_real
 
-__all__ = ["SCHEDULES", "Schedule", "constant", "cosine", "get_schedule", "linear", "noam",
-           "noam_peak_lr", "plot_schedule", "schedule_values"]
+__all__ = ["SCHEDULES", "Schedule", "constant", "cosine", "cosine_to", "get_schedule", "linear",
+           "noam", "noam_peak_lr", "plot_schedule", "schedule_values"]
 
 Schedule = Callable[[int, int, int], float]
 
@@ -84,6 +88,24 @@ def constant(step: int, steps: int, warmup: int) -> float:
     (``warmup=0``: constant from the first step)."""
     step, steps, warmup = _check(step, steps, warmup)
     return _warm(step, warmup)
+
+
+def cosine_to(floor: float) -> Schedule:
+    r"""nanoGPT's schedule with the floor :math:`f` = ``floor`` (the minimum rate over the peak):
+    :math:`\frac{t+1}{W}` for :math:`t < W`, then
+    :math:`f + (1 - f) \frac12 \big(1 + \cos(\pi \frac{t - W}{T - W})\big)`, 1 at
+    :math:`t = W` and :math:`f` at :math:`t = T`."""
+    floor = check_real("floor (the last multiplier)", floor, 0, 1)
+
+    def schedule(step: int, steps: int, warmup: int) -> float:
+        step, steps, warmup = _check(step, steps, warmup)
+        if step < warmup:
+            return (step + 1) / warmup
+        frac = min((step - warmup) / max(steps - warmup, 1), 1.0)
+        return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * frac))
+
+    schedule.__name__ = schedule.__qualname__ = f"cosine_to({floor:g})"
+    return schedule
 
 
 SCHEDULES: dict[str, Schedule] = {"cosine": cosine, "linear": linear, "noam": noam,

@@ -27,7 +27,7 @@ def sha(b: bytes) -> str:
 
 def test_registry_names_every_corpus_the_book_uses():
     assert {"ptb", "wikitext2", "tinyshakespeare", "timemachine", "english-novels",
-            "tang-poems", "song-ci", "word-eval"} <= set(data.CORPORA)
+            "tang-poems", "song-ci", "word-eval", "minilm-l6"} <= set(data.CORPORA)
 
 
 @pytest.mark.parametrize("name", sorted(data.CORPORA))

@@ -1,4 +1,4 @@
-"""The helpers of the Transformer-block chapter: the character split, random windows, the
+"""The helpers of the Transformer-block chapter: the character split, the
 block loss, the small-GPT runner, gradient norms at initialisation and the cross-attention
 weights."""
 
@@ -11,8 +11,7 @@ import torch
 from lmkit.models import EncoderDecoder, GPT, GPTConfig, Seq2SeqConfig, toy_pairs
 from lmkit.data import CharData, char_split
 from lmkit.models.transformer_explore import (block_loss, cross_attention_weights,
-                                              grad_norms_at_init, random_windows,
-                                              train_char_gpt)
+                                              grad_norms_at_init, train_char_gpt)
 
 TEXT = "to be, or not to be: that is the question.\n" * 20
 
@@ -23,15 +22,6 @@ def test_char_split_cuts_the_stream_and_decodes_back():
     assert len(d.train) == int(0.9 * len(TEXT)) and len(d.train) + len(d.valid) == len(TEXT)
     assert "".join(d.vocab.decode(np.concatenate([d.train, d.valid]))) == TEXT
     assert len(d.vocab) == len(set(TEXT)) + 1          # + the unknown character
-
-
-def test_random_windows_are_shifted_by_one_and_seeded():
-    ids = np.arange(100)
-    x, y = next(random_windows(ids, 8, 5, seed=3))
-    assert x.shape == y.shape == (5, 8) and torch.equal(y, x + 1)
-    x2, _ = next(random_windows(ids, 8, 5, seed=3))
-    assert torch.equal(x, x2)
-    assert not torch.equal(x, next(random_windows(ids, 8, 5, seed=4))[0])
 
 
 def test_block_loss_is_the_mean_nll_of_the_blocks():
@@ -83,8 +73,6 @@ def test_bad_input_gets_a_clear_error():
         char_split("a")
     with pytest.raises(ValueError, match="split"):
         char_split(TEXT, 1.0)
-    with pytest.raises(ValueError, match="no window"):
-        random_windows(np.arange(5), 8, 2)
     with pytest.raises(TypeError, match="CharData"):
         train_char_gpt("text", 10)
     with pytest.raises(TypeError, match="GPTConfig"):

@@ -97,6 +97,18 @@ def test_causal_is_the_causal_mask_and_takes_sdpas_is_causal_path():
     assert torch.allclose(attention(q, k, v, causal=True), ref, atol=1e-6)
 
 
+def test_a_single_causal_query_sees_every_key_without_building_a_mask():
+    """One query (the newest position, as in cached decoding) may see all the keys, so
+    ``causal=True`` adds no mask there; a padding mask still applies."""
+    q, k, v = qkv(2, 2, 1, 6, 4)
+    for sdpa in (False, True):
+        assert torch.allclose(attention(q, k, v, causal=True, use_sdpa=sdpa),
+                              attention(q, k, v, causal_mask(1, 6)), atol=1e-6)
+    pad = padding_mask(torch.tensor([4, 6]), 6)
+    assert torch.allclose(attention(q, k, v, pad, causal=True),
+                          attention(q, k, v, pad & causal_mask(1, 6)), atol=1e-6)
+
+
 def test_causal_mask_is_end_aligned():
     assert causal_mask(3).tolist() == [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
     m = causal_mask(2, 4)  # two new queries at positions 2 and 3 after two cached keys

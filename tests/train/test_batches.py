@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from lmkit.train import bptt_batches, ngram_batches, shuffled_batches
+from lmkit.train import bptt_batches, ngram_batches, random_windows, shuffled_batches
 
 IDS = np.arange(23)
 
@@ -50,3 +50,16 @@ def test_shuffled_batches_cover_each_row_once_per_epoch():
     assert torch.equal(batches[0]["targets"], torch.randperm(10, generator=gen)[:4])
     forever = shuffled_batches(data, 4)
     assert len([next(forever) for _ in range(10)]) == 10
+
+
+def test_random_windows_are_shifted_by_one_and_seeded():
+    ids = np.arange(100)
+    x, y = next(random_windows(ids, 8, 5, seed=3))
+    assert x.shape == y.shape == (5, 8) and torch.equal(y, x + 1)
+    x2, _ = next(random_windows(ids, 8, 5, seed=3))
+    assert torch.equal(x, x2)
+    assert not torch.equal(x, next(random_windows(ids, 8, 5, seed=4))[0])
+    with pytest.raises(ValueError, match="no window"):
+        random_windows(np.arange(5), 8, 2)
+    with pytest.raises(TypeError, match="integer ids"):
+        random_windows(np.arange(50) + 0.5, 8, 2)

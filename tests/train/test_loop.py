@@ -38,6 +38,9 @@ def test_defaults_reproduce_the_old_loop_bit_for_bit():
     assert old["tokens"] == new["tokens"] == targets_in(ngram_batches(STREAM, 3, 16), 60) < 60 * 16
     assert new["steps"] == 60
     assert len(new["valid_loss"]) == 3 and new["valid_loss"][-1][0] == 60
+    seconds = new["valid_seconds"]             # training time at each evaluation, evals left out
+    assert len(seconds) == 3 and 0 < seconds[0] < seconds[1] < seconds[2]
+    assert seconds[2] + new["eval_seconds"] <= new["seconds"]
 
 
 def test_recurrent_state_carried_by_the_loop_equals_the_old_stateful_model():

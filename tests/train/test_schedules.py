@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from lmkit.train.schedules import (SCHEDULES, constant, cosine, get_schedule, linear, noam,
-                                   noam_peak_lr, plot_schedule, schedule_values)
+from lmkit.train.schedules import (SCHEDULES, constant, cosine, cosine_to, get_schedule, linear,
+                                   noam, noam_peak_lr, plot_schedule, schedule_values)
 
 matplotlib.use("Agg")
 
@@ -52,6 +52,26 @@ def test_noam_peaks_at_one_and_follows_the_paper():
         assert lr * noam(t, 10_000, w) == pytest.approx(d ** -0.5 * min(s ** -0.5, s * w ** -1.5))
     with pytest.raises(ValueError, match=r"warmup \(of the Noam schedule\) must be an integer in \[1, "):
         noam_peak_lr(d, 0)
+
+
+def nanogpt_decay(it, lr, warmup_iters, lr_decay_iters, min_lr):
+    """nanoGPT's rate after its warm-up (``get_lr`` in train.py, from its formula): a cosine
+    from lr at warmup_iters to min_lr at lr_decay_iters.  (Its linear warm-up differs by a
+    step between versions; ours reaches lr at step W - 1.)"""
+    ratio = (it - warmup_iters) / (lr_decay_iters - warmup_iters)
+    return min_lr + 0.5 * (1 + math.cos(math.pi * ratio)) * (lr - min_lr)
+
+
+def test_cosine_to_is_nanogpts_schedule():
+    f = cosine_to(0.1)
+    for t in (100, 101, 1000, 1999):
+        assert 1e-3 * f(t, 2000, 100) == pytest.approx(nanogpt_decay(t, 1e-3, 100, 2000, 1e-4))
+    assert [f(t, 2000, 4) for t in range(4)] == [0.25, 0.5, 0.75, 1.0]
+    assert f(99, 2000, 100) == f(100, 2000, 100) == 1.0 and f(2000, 2000, 100) == pytest.approx(0.1)
+    assert cosine_to(0.0)(1050, 2000, 100) == pytest.approx(0.5)        # half way down
+    assert f.__name__ == "cosine_to(0.1)" and get_schedule(f) is f
+    with pytest.raises(ValueError, match=r"floor \(the last multiplier\) must be"):
+        cosine_to(1.5)
 
 
 def test_constant_is_the_warm_up_then_one():

@@ -1,0 +1,84 @@
+r"""Contextual word vectors: one vector per occurrence of a word, read from a BERT's layers.
+
+A static embedding (word2vec, GloVe, BERT's own input table) gives a word one vector,
+:math:`v(w)`, whatever the sentence.  A contextual encoder gives the occurrence of :math:`w`
+at position t of sentence s the vector :math:`h^l_t(s)` of its layer l, a function of the whole
+sentence.  ``word_vectors`` collects, for each sentence, the vector of one word at every layer
+(the mean over its WordPiece pieces), and ``nearest_sense`` asks whether occurrences of the
+same sense lie closer together than occurrences of different senses: each occurrence is given
+the sense whose other occurrences' mean vector (centroid) is the most cosine-similar to it
+(leave one out).
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+__all__ = ["nearest_sense", "sense_similarity", "word_vectors"]
+
+
+def word_vectors(model, tokenizer, sentences: Sequence[str], word: str) -> np.ndarray:
+    """The vectors of ``word`` in each of ``sentences`` at every layer of ``model`` (a
+    ``BertEncoder``), shape (n_sentences, n_layers + 1, d): layer 0 is the embedding sum,
+    layer l the l-th block's output; a word of several pieces gets their mean.  The word's
+    first occurrence in each sentence is used; a sentence without it is an error."""
+    import torch
+
+    pieces = tokenizer.tokenize(word)
+    if not pieces or "[UNK]" in pieces:
+        raise ValueError(f"{word!r} has no WordPiece form in this vocabulary ({pieces})")
+    ids, seg, mask = (torch.as_tensor(a) for a in tokenizer.batch(list(sentences)))
+    target = [tokenizer.stoi[p] for p in pieces]
+    starts = []
+    for i, row in enumerate(ids.tolist()):
+        hits = [j for j in range(len(row) - len(target) + 1) if row[j:j + len(target)] == target]
+        if not hits:
+            raise ValueError(f"sentence {i} ({sentences[i]!r}) does not contain {word!r}")
+        starts.append(hits[0])
+    was = model.training
+    model.eval()
+    with torch.no_grad():
+        layers = model.layers(ids, seg, mask)
+    model.train(was)
+    n = len(target)
+    out = np.stack([np.stack([h[i, s:s + n].mean(0).numpy() for h in layers])
+                    for i, s in enumerate(starts)])
+    return out.astype(np.float64)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.linalg.norm(v, axis=-1, keepdims=True)
+
+
+def sense_similarity(vectors: np.ndarray, senses: Sequence) -> tuple[float, float]:
+    """The mean cosine similarity of pairs of occurrences of the same sense, and of pairs of
+    different senses (``vectors`` (n, d), one sense label per row)."""
+    senses = np.asarray(senses)
+    if vectors.ndim != 2 or len(vectors) != len(senses):
+        raise ValueError(f"vectors must be (n, d) with one sense per row, got {vectors.shape} "
+                         f"and {len(senses)} senses")
+    u = _unit(vectors)
+    cos = u @ u.T
+    same = senses[:, None] == senses[None, :]
+    off = ~np.eye(len(senses), dtype=bool)
+    return float(cos[same & off].mean()), float(cos[~same].mean())
+
+
+def nearest_sense(vectors: np.ndarray, senses: Sequence) -> float:
+    """The share of occurrences whose nearest sense centroid (cosine; the occurrence itself
+    left out of its own sense's centroid) is their own sense."""
+    senses = np.asarray(senses)
+    if vectors.ndim != 2 or len(vectors) != len(senses):
+        raise ValueError(f"vectors must be (n, d) with one sense per row, got {vectors.shape} "
+                         f"and {len(senses)} senses")
+    labels = sorted(set(senses.tolist()))
+    if len(labels) < 2 or min((senses == s).sum() for s in labels) < 2:
+        raise ValueError("need at least two senses with at least two occurrences each")
+    right = 0
+    for i in range(len(vectors)):
+        keep = np.arange(len(vectors)) != i
+        cents = _unit(np.stack([vectors[keep & (senses == s)].mean(0) for s in labels]))
+        right += labels[int(np.argmax(cents @ _unit(vectors[i])))] == senses[i]
+    return right / len(vectors)

@@ -1,0 +1,56 @@
+"""Contextual word vectors: one per occurrence and layer; sense similarity and nearest sense."""
+
+import numpy as np
+import pytest
+import torch
+
+from lmkit.embeddings import nearest_sense, sense_similarity, word_vectors
+from lmkit.models.bert import BertConfig, BertEncoder
+from lmkit.text.wordpiece import SPECIALS, WordPiece
+
+VOCAB = list(SPECIALS) + ["the", "bank", "river", "money", "of", "a", "ban", "##k", "##s"]
+
+
+def tiny():
+    torch.manual_seed(0)
+    cfg = BertConfig(vocab_size=len(VOCAB), hidden_size=8, num_hidden_layers=2,
+                     num_attention_heads=2, intermediate_size=16, max_position_embeddings=16)
+    return BertEncoder(cfg).eval(), WordPiece(VOCAB)
+
+
+def test_one_vector_per_sentence_and_layer_matching_the_model():
+    model, wp = tiny()
+    v = word_vectors(model, wp, ["the bank of the river", "money bank"], "bank")
+    assert v.shape == (2, 3, 8)
+    ids, seg, mask = (torch.as_tensor(a) for a in wp.batch(["money bank"]))
+    with torch.no_grad():
+        last = model(ids, seg, mask)[0, 2]                 # [CLS] money bank [SEP]
+    assert np.allclose(v[1, -1], last.numpy(), atol=1e-6)
+    assert not np.allclose(v[0, -1], v[1, -1])              # the context moves it
+
+
+def test_a_word_of_several_pieces_gets_their_mean():
+    model, wp = tiny()
+    assert wp.tokenize("banks") == ["bank", "##s"]
+    v = word_vectors(model, wp, ["the banks"], "banks")
+    with torch.no_grad():
+        h = model.layers(*(torch.as_tensor(a) for a in wp.batch(["the banks"])))
+    assert np.allclose(v[0, 1], h[1][0, 2:4].mean(0).numpy(), atol=1e-6)
+
+
+def test_sense_similarity_and_nearest_sense_on_known_vectors():
+    v = np.array([[1, 0.1], [1, -0.1], [0.1, 1], [-0.1, 1]])
+    same, diff = sense_similarity(v, ["a", "a", "b", "b"])
+    assert same == pytest.approx(np.cos(2 * np.arctan(0.1)))
+    assert diff < 0.3 and nearest_sense(v, ["a", "a", "b", "b"]) == 1.0
+    assert nearest_sense(v, ["a", "b", "a", "b"]) == 0.0     # each sits by the other label
+
+
+def test_bad_input_gets_a_clear_error():
+    model, wp = tiny()
+    with pytest.raises(ValueError, match="does not contain 'river'"):
+        word_vectors(model, wp, ["the bank"], "river")
+    with pytest.raises(ValueError, match="no WordPiece form"):
+        word_vectors(model, wp, ["the bank"], "zebra")
+    with pytest.raises(ValueError, match="two senses"):
+        nearest_sense(np.ones((3, 2)), ["a", "a", "b"])
