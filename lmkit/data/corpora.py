@@ -151,8 +151,9 @@ def load_novel_sentences(max_novels: int | None = None, vocab_size: int | None =
 
 @dataclass(frozen=True)
 class PTB:
-    """Penn Treebank set up for a language model: ``sentences`` (``load_ptb()``), ``vocab``
-    (every training token, ``<unk>`` ``<s>`` ``</s>`` first: 10,001 ids), ``ids`` (each split as
+    """A word-level corpus set up for a language model (``ptb_lm``, ``wikitext2_lm``):
+    ``sentences`` (e.g. ``load_ptb()``), ``vocab`` (the training tokens, ``<unk>`` ``<s>``
+    ``</s>`` first: 10,001 ids for Penn Treebank), ``ids`` (each split as
     the id stream a neural LM reads, ``lmkit.text.lm_ids``) and ``counts`` (the training
     stream's unigram counts, one float per id: what output layers start from)."""
 
@@ -162,12 +163,30 @@ class PTB:
     counts: np.ndarray
 
 
-def ptb_lm() -> PTB:
-    """Penn Treebank, read, encoded and counted: the setup every neural chapter starts from."""
+def _word_lm(sentences: dict, max_size: int | None = None) -> PTB:
     from ..text import Vocab, lm_ids
 
-    sentences = load_ptb()
-    vocab = Vocab(sentences["train"])
+    vocab = Vocab(sentences["train"], max_size=max_size)
     ids = {s: lm_ids(vocab, sentences[s]) for s in ("train", "valid", "test")}
     counts = np.bincount(ids["train"], minlength=len(vocab)).astype(float)
     return PTB(sentences, vocab, ids, counts)
+
+
+def ptb_lm() -> PTB:
+    """Penn Treebank, read, encoded and counted: the setup every neural chapter starts from."""
+    return _word_lm(load_ptb())
+
+
+def wikitext2_lm(vocab_size: int | None = 20_000, lower: bool = True) -> PTB:
+    """WikiText-2 set up like ``ptb_lm`` (same fields): its non-blank lines as sentences,
+    lower-cased (``lower``, as ``lmkit.text.word_tokenize`` writes other texts), and the
+    ``vocab_size`` most frequent training words kept (``<unk>`` ``<s>`` ``</s>`` included; None:
+    all of them)."""
+    from ..checks import check_int
+
+    if vocab_size is not None:
+        check_int("vocab_size", vocab_size, 4)
+    sentences = load_wikitext2(keep_blank=False)
+    if lower:
+        sentences = {k: [[t.lower() for t in s] for s in v] for k, v in sentences.items()}
+    return _word_lm(sentences, vocab_size)

@@ -46,6 +46,6 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "count_growth": "count_predict", "growth_exponent": "count_predict",
     "glove_curve": "count_predict", "first_reach": "count_predict",
     "word_vectors": "contextual", "sense_similarity": "contextual",
-    "nearest_sense": "contextual",
+    "nearest_sense": "contextual", "pooled_layers": "contextual",
 }, eager=[
     "context_vectors", "cosine", "nearest_neighbours", "one_hot"])

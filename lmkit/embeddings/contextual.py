@@ -16,7 +16,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["nearest_sense", "sense_similarity", "word_vectors"]
+__all__ = ["nearest_sense", "pooled_layers", "sense_similarity", "word_vectors"]
 
 
 def word_vectors(model, tokenizer, sentences: Sequence[str], word: str) -> np.ndarray:
@@ -82,3 +82,41 @@ def nearest_sense(vectors: np.ndarray, senses: Sequence) -> float:
         cents = _unit(np.stack([vectors[keep & (senses == s)].mean(0) for s in labels]))
         right += labels[int(np.argmax(cents @ _unit(vectors[i])))] == senses[i]
     return right / len(vectors)
+
+
+def pooled_layers(model, vocab, sentences: Sequence[Sequence[str]], batch: int = 128,
+                  max_len: int = 64) -> np.ndarray:
+    """Every layer of a ``BiLM`` (ELMo) averaged over each sentence's words: (n_sentences,
+    L + 1, 2 dim) float32.  ``sentences`` are lists of words (``vocab`` encodes them, unknown
+    ones as ``<unk>``), cut to their first ``max_len`` words."""
+    import torch
+
+    from ..checks import check_int
+
+    batch, max_len = check_int("batch", batch, 1), check_int("max_len", max_len, 1)
+    if isinstance(sentences, str) or not all(isinstance(s, (list, tuple)) for s in sentences):
+        raise TypeError("sentences must be lists of words (e.g. lmkit.text.word_tokenize(s))")
+    if any(len(s) == 0 for s in sentences):
+        raise ValueError("every sentence needs at least one word")
+    enc = [vocab.encode(list(s)[:max_len]) for s in sentences]
+    order = np.argsort([len(e) for e in enc], kind="stable")      # similar lengths together
+    c = model.config
+    out = np.empty((len(enc), c.layers + 1, 2 * c.dim), dtype=np.float32)
+    device = next(model.parameters()).device
+    was = model.training
+    model.eval()
+    with torch.no_grad():
+        for s in range(0, len(order), batch):
+            rows = order[s:s + batch]
+            T = max(len(enc[r]) for r in rows)
+            ids = torch.zeros(len(rows), T, dtype=torch.long)
+            mask = torch.zeros(len(rows), T, dtype=torch.bool)
+            for i, r in enumerate(rows):
+                ids[i, :len(enc[r])] = torch.as_tensor(enc[r])
+                mask[i, :len(enc[r])] = True
+            ids, mask = ids.to(device), mask.to(device)
+            h = model.layers(ids, mask)                                # (L+1, B, T, 2d)
+            m = mask[None, :, :, None].float()
+            out[rows] = ((h * m).sum(2) / m.sum(2)).transpose(0, 1).cpu().numpy()
+    model.train(was)
+    return out

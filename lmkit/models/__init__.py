@@ -6,6 +6,7 @@ model              config                hidden layer
 ``AverageLM``      ``AverageConfig``     a weighted average of n-1 embeddings (``ffnn``)
 ``BengioLM``       ``BengioConfig``      Bengio et al.'s tanh layer, optional skip (``ffnn``)
 ``RNNLM``          ``RNNConfig``         an Elman RNN or an LSTM (``rnn``)
+``BiLM``           ``ElmoConfig``        ELMo's two LSTM LMs, one per direction (``elmo``)
 ``GPT``            ``GPTConfig``         causal Transformer blocks (``gpt``)
 =================  ====================  ==========================================
 
@@ -32,7 +33,11 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "GPTRecipe": "gpt_recipes", "FAST_CPU": "gpt_recipes", "NANOGPT_CPU": "gpt_recipes",
     "NANOGPT_GPU": "gpt_recipes",
     "BertConfig": "bert", "BertEncoder": "bert", "load_bert": "bert",
-    "bert_num_parameters": "bert",
+    "bert_num_parameters": "bert", "BertForPreTraining": "bert_pretrain",
+    "BertCausalLM": "bert_pretrain",
+    "BiLM": "elmo", "ElmoConfig": "elmo",
+    "MixClassifier": "heads", "MixClassifierConfig": "heads", "predict": "heads",
+    "fit_mix": "heads",
     "EncoderDecoder": "seq2seq", "Seq2SeqConfig": "seq2seq", "toy_pairs": "seq2seq",
     "load": "serialize", "save": "serialize",
 })

@@ -138,18 +138,20 @@ class BertEncoder(nn.Module):
         return padding_mask(real)
 
     def forward(self, ids: torch.Tensor, segments: torch.Tensor | None = None,
-                mask: torch.Tensor | None = None) -> torch.Tensor:
-        return self.encoder(self.embed(ids, segments), mask=self.keys(ids, mask))
+                mask: torch.Tensor | None = None, causal: bool = False) -> torch.Tensor:
+        """``causal=True``: every position sees only itself and the positions before it (the
+        same weights as a one-way LM, GPT's attention)."""
+        return self.encoder(self.embed(ids, segments), mask=self.keys(ids, mask), causal=causal)
 
     def layers(self, ids: torch.Tensor, segments: torch.Tensor | None = None,
-               mask: torch.Tensor | None = None) -> list[torch.Tensor]:
+               mask: torch.Tensor | None = None, causal: bool = False) -> list[torch.Tensor]:
         """Every layer's vectors: ``[x^0, x^1, ..., x^L]``, each (B, T, d): the embeddings
         (static: one vector per WordPiece id, position and segment) and each block's output
         (``forward`` returns the last)."""
         keys = self.keys(ids, mask)
         out = [self.embed(ids, segments)]
         for block in self.encoder.blocks:
-            out.append(block(out[-1], mask=keys))
+            out.append(block(out[-1], mask=keys, causal=causal))
         return out
 
     def pooled(self, h: torch.Tensor) -> torch.Tensor:

@@ -13,7 +13,8 @@ r"""Neural building blocks, shared by the models of ``lmkit.models``.
   ``lmkit.nn.attention.attention``, own path or torch's SDPA; ``lmkit.nn.attention`` is the
   module), ``causal_mask``, ``padding_mask``, ``KVCache``, ``MultiHeadAttention``, the positional
   encodings (``SinusoidalPositions``, ``LearnedPositions``, ``RecurrentPositions``),
-  ``FeedForward``, ``Block``, ``Encoder`` and ``Decoder``.
+  ``FeedForward``, ``Block``, ``Encoder`` and ``Decoder``;
+- ``ScalarMix`` (``mix``): ELMo's softmax-normalised, scaled mix of a model's layers.
 
 The torch parts load on first use, so ``import lmkit.nn`` alone does not import torch.
 """
@@ -37,4 +38,5 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "SinusoidalPositions": "positional", "LearnedPositions": "positional",
     "RecurrentPositions": "positional",
     "FeedForward": "blocks", "Block": "blocks", "Encoder": "blocks", "Decoder": "blocks",
+    "ScalarMix": "mix",
 }, eager=["huffman_codes"])

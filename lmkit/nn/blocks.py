@@ -120,7 +120,9 @@ class _Stack(nn.Module):
 
 class Encoder(_Stack):
     """A bidirectional stack: every position sees every (non-padding) position.
-    ``forward(x, mask=None)``: x (B, T, d_model), ``mask`` a padding mask (``padding_mask``)."""
+    ``forward(x, mask=None)``: x (B, T, d_model), ``mask`` a padding mask (``padding_mask``).
+    ``causal=True`` makes the same stack one-way (position t sees t' <= t): the body of a
+    decoder-only LM, to compare the two objectives on one architecture (chapter 8)."""
 
     def __init__(self, n_layers: int, d_model: int, n_heads: int, d_ff: int | None = None,
                  dropout: float = 0.0, norm: str = "pre", bias: bool = True,
@@ -131,9 +133,9 @@ class Encoder(_Stack):
                          eps=eps)
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None,
-                keep_weights: bool = False) -> torch.Tensor:
+                keep_weights: bool = False, causal: bool = False) -> torch.Tensor:
         for block in self.blocks:
-            x = block(x, mask=mask, keep_weights=keep_weights)
+            x = block(x, mask=mask, keep_weights=keep_weights, causal=causal)
         return self._final(x)
 
 

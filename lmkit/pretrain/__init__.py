@@ -2,7 +2,9 @@
 
 - ``mask_tokens`` (``masking``): the MLM corruption, 15% of the positions selected, of which
   80% become ``[MASK]``, 10% a random token and 10% stay, with the labels to predict;
-- ``nsp_pairs`` (``nsp``): sentence pairs, half of them consecutive, half not.
+- ``nsp_pairs`` (``nsp``): sentence pairs, half of them consecutive, half not;
+- ``corpus``: WikiText-2 with BERT's specials (``wikitext2_pretrain``), the LM and MLM batches
+  of the same windows, and ``last_word_loss``, a metric both objectives share.
 
 Names load on first use (PEP 562).
 """
@@ -13,4 +15,6 @@ from ..lazy import attach
 
 __getattr__, __dir__, __all__ = attach(__name__, {
     "IGNORE": "masking", "mask_tokens": "masking", "nsp_pairs": "nsp",
+    "BERT_SPECIALS": "corpus", "PretrainCorpus": "corpus", "wikitext2_pretrain": "corpus",
+    "lm_batches": "corpus", "mlm_batches": "corpus", "last_word_loss": "corpus",
 })

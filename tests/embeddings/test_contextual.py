@@ -54,3 +54,26 @@ def test_bad_input_gets_a_clear_error():
         word_vectors(model, wp, ["the bank"], "zebra")
     with pytest.raises(ValueError, match="two senses"):
         nearest_sense(np.ones((3, 2)), ["a", "a", "b"])
+
+
+def test_pooled_layers_is_the_mean_over_each_sentences_words():
+    import torch
+
+    from lmkit.embeddings import pooled_layers
+    from lmkit.models import BiLM, ElmoConfig
+    from lmkit.text import Vocab
+
+    sents = [["the", "cat", "sat"], ["a", "dog"], ["the", "dog", "sat", "on", "a", "cat"]]
+    vocab = Vocab(sents)
+    torch.manual_seed(0)
+    m = BiLM(ElmoConfig(len(vocab), dim=4, hidden=4), vocab=vocab)
+    out = pooled_layers(m, vocab, sents, batch=2)
+    assert out.shape == (3, 3, 8)
+    m.eval()
+    for i, s in enumerate(sents):
+        alone = m.layers(torch.as_tensor(vocab.encode(s))[None])[:, 0].mean(1)
+        assert np.allclose(out[i], alone.detach().numpy(), atol=1e-5)
+    with pytest.raises(ValueError, match="at least one word"):
+        pooled_layers(m, vocab, [["a"], []])
+    with pytest.raises(TypeError, match="lists of words"):
+        pooled_layers(m, vocab, "the cat")
