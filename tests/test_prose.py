@@ -17,6 +17,13 @@ ALLOW: dict[str, dict[str, str]] = {
     "02b_smoothing_comparison": {"twice": "definition: an n-gram seen exactly two times"},
     "03c_maxent": {"10,000": "an exercise's setting (trigram features to add)",
                    "0.3": "an exercise's setting (the weight-decay range to try)"},
+    "08c_bert_pretraining": {"15%": "definition: BERT's selection rate",
+                             "0.15": "definition: BERT's selection rate",
+                             "0.8": "definition: the [MASK] share of a selection",
+                             "0.1": "definition: the random and the unchanged shares",
+                             "10%": "definition: the unchanged share of a selection",
+                             "1.5%": "definition: the notes' 15% x 10%",
+                             "0.3": "an exercise's setting (a selection rate to try)"},
 }
 
 

@@ -9,7 +9,7 @@ atomically (``store``).  The loaders (``corpora``, ``evalsets``) hand out ready-
 from __future__ import annotations
 
 from .corpora import (PTB, load_novel_sentences, load_novels, load_poems, load_ptb, load_text,
-                      load_wikitext2, ptb_lm, wikitext2_lm)
+                      load_wikitext2, ptb_lm, wikitext2_articles, wikitext2_lm)
 from .charlm import CharData, char_split, tang_quatrains, tiny_shakespeare
 from .tasks import AUTHORS, TextTask, authorship, word_swap
 from .evalsets import load_analogies, load_men, load_simlex999, load_wordsim353
@@ -20,7 +20,7 @@ __all__ = ["AUTHORS", "CORPORA", "TextTask", "authorship", "word_swap", "CharDat
            "cache_dir", "char_split", "describe", "fetch", "load_analogies", "load_men", "load_novel_sentences",
            "load_novels", "load_poems", "load_ptb", "load_simlex999", "load_text",
            "load_wikitext2", "load_wordsim353", "ptb_lm", "read_member", "read_members",
-           "tang_quatrains", "tiny_shakespeare", "wikitext2_lm"]
+           "tang_quatrains", "tiny_shakespeare", "wikitext2_articles", "wikitext2_lm"]
 
 
 def describe() -> str:

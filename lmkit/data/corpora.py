@@ -53,6 +53,27 @@ def load_wikitext2(keep_blank: bool = True) -> dict[str, list[list[str]]]:
                            keep_blank)
 
 
+def wikitext2_articles(split: str = "train", lower: bool = True) -> list[list[list[str]]]:
+    """WikiText-2's ``split`` as articles: each a list of sentences (lists of words, cut at
+    ``.``), headings left out.  An article starts at a top-level heading ``= Title =``;
+    section headings (``= = Section = =``) are dropped.  Lower-cased with ``lower``."""
+    if split not in ("train", "valid", "test"):
+        raise ValueError(f"split must be 'train', 'valid' or 'test', got {split!r}")
+    articles: list[list[list[str]]] = []
+    for line in load_wikitext2(keep_blank=False)[split]:
+        if line[0] == "=" and line[-1] == "=":
+            if len(line) > 2 and line[1] != "=":
+                articles.append([])
+            continue
+        if not articles:
+            articles.append([])
+        text = " " + " ".join(line) + " "
+        text = text.lower() if lower else text
+        articles[-1].extend(p.split() for p in text.replace(" . ", " .\n").splitlines()
+                            if p.strip())
+    return [a for a in articles if a]
+
+
 def load_text(name: str) -> str:
     """The text of a single-file character corpus: ``"tinyshakespeare"`` or ``"timemachine"``."""
     files = {"tinyshakespeare": "input.txt", "timemachine": "timemachine.txt"}

@@ -14,7 +14,8 @@ from __future__ import annotations
 from ..lazy import attach
 
 __getattr__, __dir__, __all__ = attach(__name__, {
-    "IGNORE": "masking", "mask_tokens": "masking", "nsp_pairs": "nsp",
+    "IGNORE": "masking", "mask_tokens": "masking", "masking_rates": "masking",
+    "nsp_pairs": "nsp",
     "BERT_SPECIALS": "corpus", "PretrainCorpus": "corpus", "wikitext2_pretrain": "corpus",
     "lm_batches": "corpus", "mlm_batches": "corpus", "last_word_loss": "corpus",
 })

@@ -1,7 +1,8 @@
 r"""The pre-training data of chapter 8's small models, their batches, and a common metric.
 
 ``wikitext2_pretrain(vocab_size)``: WikiText-2, lower-cased words, the commonest
-``vocab_size`` kept (``lmkit.data.wikitext2_lm``'s choice), with BERT's specials first
+``vocab_size`` kept (``lmkit.data.wikitext2_lm``'s choice; WikiText's own ``<unk>`` is
+``[UNK]``), with BERT's specials first
 (``[PAD]`` ``[UNK]`` ``[CLS]`` ``[SEP]`` ``[MASK]``) and a ``[SEP]`` after every line: one id
 stream per split.  ELMo, the small GPT and the small BERT all read these words, so they
 differ only in how they are trained.
@@ -78,7 +79,7 @@ def wikitext2_pretrain(vocab_size: int = 8000) -> PretrainCorpus:
     from ..text import Vocab
 
     vocab_size = check_int("vocab_size", vocab_size, len(BERT_SPECIALS) + 1)
-    lines = {k: [[t.lower() for t in s] for s in v]
+    lines = {k: [["[UNK]" if t == "<unk>" else t.lower() for t in s] for s in v]
              for k, v in load_wikitext2(keep_blank=False).items()}
     vocab = Vocab(lines["train"], max_size=vocab_size, specials=BERT_SPECIALS, unk="[UNK]")
     ids = {}

@@ -22,7 +22,7 @@ import torch
 
 from ..checks import check_int, check_real
 
-__all__ = ["IGNORE", "mask_tokens"]
+__all__ = ["IGNORE", "mask_tokens", "masking_rates"]
 
 #: the label of a position that is not predicted (torch's default ``ignore_index``)
 IGNORE = -100
@@ -75,3 +75,27 @@ def mask_tokens(ids: torch.Tensor, *, mask_id: int, vocab_size: int, specials: S
     labels = torch.full_like(ids, IGNORE)
     labels[selected] = ids[selected]
     return inputs, labels
+
+
+def masking_rates(ids: torch.Tensor, inputs: torch.Tensor, labels: torch.Tensor, *,
+                  mask_id: int, specials: Sequence[int]) -> tuple[dict[str, float], int]:
+    """What ``mask_tokens`` did, as shares of the ordinary (non-special) positions of ``ids``:
+    ``selected``, ``[MASK]``, ``random`` (replaced by another token) and ``unchanged``
+    (selected, left as it was; a random draw of the original token counts here), with the
+    number of ordinary positions.  A selected special is an error: it must never happen."""
+    if not (ids.shape == inputs.shape == labels.shape):
+        raise ValueError(f"ids, inputs and labels must have one shape, got {tuple(ids.shape)}, "
+                         f"{tuple(inputs.shape)}, {tuple(labels.shape)}")
+    special = torch.isin(ids, torch.as_tensor(list(specials), dtype=ids.dtype,
+                                              device=ids.device))
+    sel = labels != IGNORE
+    if bool((sel & special).any()):
+        raise ValueError("a special token (e.g. [PAD] or [SEP]) was selected for prediction")
+    n = int((~special).sum())
+    if n == 0:
+        raise ValueError("ids hold no ordinary token")
+    masked = sel & (inputs == mask_id)
+    kept = sel & (inputs == ids)
+    rates = {"selected": int(sel.sum()) / n, "[MASK]": int(masked.sum()) / n,
+             "random": int((sel & ~masked & ~kept).sum()) / n, "unchanged": int(kept.sum()) / n}
+    return rates, n

@@ -84,3 +84,18 @@ def test_bad_input_gets_a_clear_error():
                     p_random=0.2)
     with pytest.raises(ValueError, match="among the specials"):
         mask_tokens(ids, mask_id=MASK, vocab_size=V, specials=(PAD, CLS, SEP))
+
+
+def test_masking_rates_by_hand():
+    from lmkit.pretrain import masking_rates
+
+    ids = torch.tensor([[2, 10, 11, 12, 13, 3, 0]])
+    inputs = torch.tensor([[2, 4, 11, 20, 13, 3, 0]])
+    labels = torch.tensor([[IGNORE, 10, 11, 12, IGNORE, IGNORE, IGNORE]])
+    rates, n = masking_rates(ids, inputs, labels, mask_id=4, specials=[0, 1, 2, 3, 4])
+    assert n == 4
+    assert rates == {"selected": 0.75, "[MASK]": 0.25, "random": 0.25, "unchanged": 0.25}
+    bad = labels.clone()
+    bad[0, 0] = 2
+    with pytest.raises(ValueError, match="special token"):
+        masking_rates(ids, inputs, bad, mask_id=4, specials=[0, 1, 2, 3, 4])
