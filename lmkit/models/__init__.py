@@ -38,6 +38,8 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "BiLM": "elmo", "ElmoConfig": "elmo",
     "MixClassifier": "heads", "MixClassifierConfig": "heads", "predict": "heads",
     "fit_mix": "heads",
+    "NgramClassifier": "bow", "NgramClassifierConfig": "bow", "NgramFeatures": "bow",
+    "ClassifierConfig": "finetune", "SequenceClassifier": "finetune", "fine_tune": "finetune",
     "EncoderDecoder": "seq2seq", "Seq2SeqConfig": "seq2seq", "toy_pairs": "seq2seq",
     "load": "serialize", "save": "serialize",
 })

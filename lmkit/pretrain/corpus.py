@@ -73,6 +73,16 @@ class PretrainCorpus:
         return ids, ids != self.pad_id
 
 
+    def arrays(self, sentences, labels, max_len: int, cls: bool = True) -> dict:
+        """``{"ids", "mask", "targets"}`` for a classification task: ``encode(sentences,
+        max_len, cls)`` and the labels, one per sentence."""
+        labels = np.asarray(labels)
+        if len(labels) != len(sentences):
+            raise ValueError(f"{len(sentences)} sentences but {len(labels)} labels")
+        ids, mask = self.encode(sentences, max_len, cls)
+        return {"ids": ids, "mask": mask, "targets": labels}
+
+
 def wikitext2_pretrain(vocab_size: int = 8000) -> PretrainCorpus:
     """WikiText-2 as ``PretrainCorpus`` (see the module's docstring)."""
     from ..data.corpora import load_wikitext2

@@ -77,3 +77,11 @@ def test_last_word_loss_reads_the_last_position():
     assert lm == pytest.approx(want, abs=1e-6)
     with pytest.raises(ValueError, match="T >= 2"):
         last_word_loss(Oracle(V), w[:, :1])
+
+
+def test_arrays_for_a_task():
+    c = corpus()
+    a = c.arrays([["w1"], ["w2", "w3"]], [1, 0], max_len=6)
+    assert set(a) == {"ids", "mask", "targets"} and a["targets"].tolist() == [1, 0]
+    with pytest.raises(ValueError, match="labels"):
+        c.arrays([["w1"]], [1, 0], max_len=6)
