@@ -6,17 +6,26 @@ those alone,
 
 .. math::  H = -\frac{1}{N} \sum_{i=1}^{N} \log_2 p(w_i \mid h_i), \qquad PP = 2^{H}
            = \exp\Big(-\frac{1}{N}\sum_{i=1}^{N} \ln p(w_i \mid h_i)\Big).
+
+Span extraction is scored as SQuAD scores it (Rajpurkar et al. 2016, 2018): both answers are
+normalised (lower case, punctuation and the articles a, an, the removed, spaces collapsed);
+``exact_match`` is 1 when they are equal, ``span_f1`` the F1 of their bags of tokens.  An
+unanswerable question has the empty answer: a prediction scores 1 on it only if it is empty
+too.
 """
 
 from __future__ import annotations
 
 import math
+import re
+import string
+from collections import Counter
 
 import numpy as np
 
 from .checks import check_real
 
-__all__ = ["cross_entropy", "perplexity"]
+__all__ = ["cross_entropy", "exact_match", "normalize_answer", "perplexity", "span_f1"]
 
 
 def _logprobs(logprobs, normalised: bool = True) -> np.ndarray:
@@ -61,3 +70,32 @@ def perplexity(logprobs, normalised: bool = True) -> float:
     ``cross_entropy``)."""
     with np.errstate(over="ignore"):
         return float(np.exp(cross_entropy(logprobs, base=math.e, normalised=normalised)))
+
+
+_ARTICLES = re.compile(r"\b(a|an|the)\b")
+_PUNCT = str.maketrans("", "", string.punctuation)
+
+
+def normalize_answer(text: str) -> str:
+    """SQuAD's normalisation: lower case, no punctuation, no articles, single spaces."""
+    if not isinstance(text, str):
+        raise TypeError(f"an answer must be a str ('' for no answer), got {type(text).__name__}")
+    return " ".join(_ARTICLES.sub(" ", text.lower().translate(_PUNCT)).split())
+
+
+def exact_match(prediction: str, gold: str) -> float:
+    """1.0 if the normalised answers are equal, else 0.0."""
+    return float(normalize_answer(prediction) == normalize_answer(gold))
+
+
+def span_f1(prediction: str, gold: str) -> float:
+    """The F1 of the normalised answers' bags of tokens; with an empty answer on either side,
+    1.0 if both are empty, else 0.0."""
+    p, g = normalize_answer(prediction).split(), normalize_answer(gold).split()
+    if not p or not g:
+        return float(p == g)
+    common = sum((Counter(p) & Counter(g)).values())
+    if common == 0:
+        return 0.0
+    precision, recall = common / len(p), common / len(g)
+    return 2 * precision * recall / (precision + recall)

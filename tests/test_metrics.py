@@ -95,3 +95,30 @@ def test_numpy_scalars_and_numpy_bools_are_accepted():
     assert metrics.cross_entropy(np.full(3, -math.log(8)), base=np.int64(2)) == pytest.approx(3)
     assert metrics.cross_entropy(np.full(3, -1.0), base=0.5) == pytest.approx(-1 / math.log(2))
     assert metrics.perplexity([0.2, -1.0], normalised=np.bool_(False)) == pytest.approx(math.exp(0.4))
+
+
+# SQuAD's exact match and F1, with the empty answer of SQuAD 2.0
+from lmkit.metrics import exact_match, normalize_answer, span_f1  # noqa: E402
+
+
+
+def test_normalisation():
+    assert normalize_answer("The  Eiffel Tower!") == "eiffel tower"
+    assert normalize_answer("an apple, a pear") == "apple pear"
+
+
+def test_exact_match_and_f1():
+    assert exact_match("the Eiffel Tower", "Eiffel tower.") == 1.0
+    assert exact_match("Eiffel", "Eiffel Tower") == 0.0
+    # precision 1/1, recall 1/2
+    assert span_f1("Eiffel", "Eiffel Tower") == pytest.approx(2 / 3)
+    assert span_f1("Tower Eiffel Paris", "Eiffel Tower") == pytest.approx(0.8)
+    assert span_f1("Rome", "Paris") == 0.0
+
+
+def test_empty_answers():
+    assert span_f1("", "") == 1.0 and exact_match("", "") == 1.0
+    assert span_f1("Paris", "") == 0.0 and span_f1("", "Paris") == 0.0
+    assert span_f1("the", "") == 1.0          # only an article: normalises to empty
+    with pytest.raises(TypeError, match="str"):
+        span_f1(None, "x")

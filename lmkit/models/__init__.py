@@ -17,7 +17,13 @@ counts=counts, vocab=vocab)``; ``logits, loss = model(x, y)``; ``model.perplexit
 ``seq2seq`` has the encoder-decoder Transformer (``EncoderDecoder(Seq2SeqConfig(...))``, not a
 language model: it maps a source to a target) and ``toy_pairs``, its toy tasks.
 ``gpt_recipes`` has named GPT sizes with their training (``FAST_CPU.fit(data)``); ``bert`` has
-BERT's encoder and ``load_bert("minilm-l6")``, pretrained weights from safetensors.
+BERT's encoder and ``load_bert("minilm-l6")``, pretrained weights from safetensors;
+``bert_pretrain`` its pre-training heads (``BertForPreTraining``: MLM and NSP) and the same
+body as a left-to-right LM (``BertCausalLM``).  Task models: ``heads`` (ELMo's scalar-mix
+classifier on frozen features, ``fit_mix``, ``predict``), ``finetune`` (GPT's and BERT's
+fine-tuning, ``SequenceClassifier``, ``fine_tune``), ``span`` (SQuAD 2.0-style span extraction
+with the null answer: ``SpanExtractor``, ``best_spans``, ``best_threshold``, ``encode_qa``) and
+``bow`` (the bag-of-n-grams baseline).
 Names load on first use (PEP 562).
 """
 
@@ -40,6 +46,8 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "fit_mix": "heads",
     "NgramClassifier": "bow", "NgramClassifierConfig": "bow", "NgramFeatures": "bow",
     "ClassifierConfig": "finetune", "SequenceClassifier": "finetune", "fine_tune": "finetune",
+    "SpanConfig": "span", "SpanExtractor": "span", "best_spans": "span",
+    "best_threshold": "span", "encode_qa": "span",
     "EncoderDecoder": "seq2seq", "Seq2SeqConfig": "seq2seq", "toy_pairs": "seq2seq",
     "load": "serialize", "save": "serialize",
 })

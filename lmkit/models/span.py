@@ -1,0 +1,179 @@
+r"""Span extraction, SQuAD 2.0 style (Devlin et al. 2019, section 4.3; Rajpurkar et al. 2018).
+
+The input is ``[CLS] question [SEP] passage [SEP]`` (segments 0 and 1).  Fine-tuning adds two
+vectors, a start vector S and an end vector E; with :math:`T_i` the last layer's vector of
+token i, the score of the span from i to j is
+
+.. math::  s_{ij} = S \cdot T_i + E \cdot T_j, \qquad j \ge i,
+
+over the passage's tokens (at most ``max_answer`` long), and the *null* score of "no answer"
+is that of the span that starts and ends at [CLS]: :math:`s_{null} = S \cdot C + E \cdot C`.
+The model answers with the best span when :math:`\max_{j \ge i} s_{ij} > s_{null} + \tau`
+and abstains otherwise; the threshold τ is chosen on the development set to maximise F1
+(``best_threshold``).  Training maximises the log-likelihood of the gold start and end
+(softmaxes over the positions), with start = end = 0 ([CLS]) for a question that has no
+answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from ..checks import check_int, check_real
+from .bert import BertEncoder
+
+__all__ = ["SpanConfig", "SpanExtractor", "best_spans", "best_threshold", "encode_qa"]
+
+
+@dataclass(frozen=True)
+class SpanConfig:
+    """``max_answer``: the longest span, in tokens; ``dropout`` before the start/end layer."""
+
+    max_answer: int = 30
+    dropout: float = 0.1
+
+    def __post_init__(self) -> None:
+        check_int("max_answer", self.max_answer, 1)
+        check_real("dropout", self.dropout, 0, 1, high_open=True)
+
+
+class SpanExtractor(nn.Module):
+    """A BERT body and the start/end vectors (see the module's docstring).
+    ``forward(ids, targets=None, segments=None, mask=None, passage=None)``: returns logits (B,
+    T, 2), the start scores :math:`S \\cdot T_i` and end scores :math:`E \\cdot T_j`, and with
+    ``targets`` (B, 2) gold (start, end) positions, the mean of the two cross-entropies.
+    Positions outside ``passage`` (B, T, True on the passage's tokens), except [CLS], can be
+    neither start nor end."""
+
+    def __init__(self, config: SpanConfig, body: nn.Module) -> None:
+        super().__init__()
+        if not isinstance(config, SpanConfig):
+            raise TypeError(f"SpanExtractor takes a SpanConfig, got {type(config).__name__}")
+        encoder = body if isinstance(body, BertEncoder) else getattr(body, "bert", None)
+        if not isinstance(encoder, BertEncoder):
+            raise TypeError(f"body must be a BertEncoder or hold one as .bert, got "
+                            f"{type(body).__name__}")
+        self.config = config
+        self.body = body
+        self.encoder = encoder
+        self.drop = nn.Dropout(config.dropout)
+        self.se = nn.Linear(encoder.config.hidden_size, 2)        # rows S and E
+
+    def forward(self, ids: torch.Tensor, targets: torch.Tensor | None = None,
+                segments: torch.Tensor | None = None, mask: torch.Tensor | None = None,
+                passage: torch.Tensor | None = None
+                ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        logits = self.se(self.drop(self.encoder(ids, segments, mask)))
+        if passage is not None:
+            allowed = passage.bool().clone()
+            allowed[:, 0] = True                                  # [CLS]: no answer
+            logits = logits.masked_fill(~allowed[..., None], float("-inf"))
+        if targets is None:
+            return logits, None
+        if targets.shape != (len(ids), 2):
+            raise ValueError(f"targets must be (batch, 2) gold (start, end) positions, got "
+                             f"{tuple(targets.shape)}")
+        loss = (F.cross_entropy(logits[..., 0], targets[:, 0]) +
+                F.cross_entropy(logits[..., 1], targets[:, 1])) / 2
+        return logits, loss
+
+
+def best_spans(start: np.ndarray, end: np.ndarray, passage: np.ndarray, max_answer: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For each row of start and end scores (B, T) and its passage mask (B, T): the best span
+    :math:`(i, j)` with :math:`i \\le j < i + \\text{max\\_answer}`, both in the passage, its
+    score :math:`s_{ij}`, and the null score :math:`s_{null}` = start[0] + end[0].  Returns
+    (i, j, best score, null score), each (B,)."""
+    start, end = np.asarray(start, dtype=np.float64), np.asarray(end, dtype=np.float64)
+    passage = np.asarray(passage, dtype=bool)
+    if start.shape != end.shape or start.shape != passage.shape or start.ndim != 2:
+        raise ValueError(f"start, end and passage must be (batch, T) alike, got {start.shape}, "
+                         f"{end.shape}, {passage.shape}")
+    max_answer = check_int("max_answer", max_answer, 1)
+    if not passage.any(1).all():
+        raise ValueError("a row has no passage token: nothing to extract")
+    B, T = start.shape
+    s = np.where(passage, start, -np.inf)[:, :, None] + np.where(passage, end, -np.inf)[:, None]
+    i, j = np.arange(T)[:, None], np.arange(T)[None, :]
+    s = np.where((j >= i) & (j < i + max_answer), s, -np.inf)               # (B, T, T)
+    flat = s.reshape(B, -1).argmax(1)
+    bi, bj = np.divmod(flat, T)
+    return bi, bj, s.reshape(B, -1)[np.arange(B), flat], start[:, 0] + end[:, 0]
+
+
+def best_threshold(best: np.ndarray, null: np.ndarray, predicted: Sequence[str],
+                   gold: Sequence[str]) -> tuple[float, float]:
+    """The τ that maximises the mean F1 of "answer ``predicted[k]`` if best - null > τ, else
+    the empty answer" against ``gold`` ('' for no answer), and that F1.  Every distinct
+    margin best - null is a candidate (and one below them all: always answer)."""
+    from ..metrics import span_f1
+
+    margin = np.asarray(best, dtype=np.float64) - np.asarray(null, dtype=np.float64)
+    if not (len(margin) == len(predicted) == len(gold)) or len(margin) == 0:
+        raise ValueError("best, null, predicted and gold must be equally long and non-empty")
+    f_answer = np.array([span_f1(p, g) for p, g in zip(predicted, gold)])
+    f_abstain = np.array([float(g.strip() == "") for g in gold])
+    order = np.argsort(-margin, kind="stable")
+    # answering the k largest margins: F1 = sum of f_answer over them + f_abstain over the rest
+    gain = np.concatenate([[0.0], np.cumsum(f_answer[order] - f_abstain[order])])
+    k = int(np.argmax(gain))
+    n = len(margin)
+    total = (gain[k] + f_abstain.sum()) / n
+    if k == 0:
+        tau = float(margin.max())                      # abstain everywhere
+    elif k == n:
+        tau = float(margin.min()) - 1.0               # answer everywhere
+    else:
+        tau = float((margin[order[k - 1]] + margin[order[k]]) / 2)
+    return tau, float(total)
+
+
+def encode_qa(tokenizer, question: str, passage: str, max_len: int = 128,
+              answer: tuple[int, int] | None = None) -> dict:
+    """``[CLS] question [SEP] passage [SEP]`` with a WordPiece ``tokenizer``, cut to
+    ``max_len`` pieces (the passage's end is dropped).  Returns ``ids``, ``segments``,
+    ``passage`` (True on the passage's pieces), ``words`` (the passage's words) and ``word_of``
+    (each piece's word index, -1 outside the passage); with ``answer`` = (first word, last
+    word) of the passage, ``targets`` = (start piece, end piece), or (0, 0) when there is no
+    answer or it was cut off.  A question that leaves no room for the passage is an error."""
+    from ..text.wordpiece import basic_tokenize
+
+    max_len = check_int("max_len", max_len, 8)
+    q = tokenizer.tokenize(question)
+    room = max_len - len(q) - 3
+    if room < 1:
+        raise ValueError(f"the question is {len(q)} WordPiece tokens long, which leaves no room "
+                         f"for the passage in a window of {max_len}: shorten the question or "
+                         f"raise max_len")
+    words = basic_tokenize(passage, lower=tokenizer.lower)
+    every, owner = [], []
+    for w, word in enumerate(words):
+        for p in tokenizer.word_pieces(word):
+            every.append(p)
+            owner.append(w)
+    pieces, word_of = every[:room], owner[:room]
+    stoi = tokenizer.stoi
+    ids = ([stoi["[CLS]"]] + [stoi[p] for p in q] + [stoi["[SEP]"]] +
+           [stoi[p] for p in pieces] + [stoi["[SEP]"]])
+    first = len(q) + 2
+    out = {"ids": np.array(ids, dtype=np.int64),
+           "segments": np.array([0] * first + [1] * (len(ids) - first), dtype=np.int64),
+           "passage": np.array([False] * first + [True] * len(pieces) + [False]),
+           "words": words[:word_of[-1] + 1] if word_of else [],
+           "word_of": np.array([-1] * first + word_of + [-1], dtype=np.int64)}
+    if answer is not None:
+        a, b = answer
+        if not 0 <= a <= b < len(words):
+            raise ValueError(f"answer must be (first, last) word indices of the passage's "
+                             f"{len(words)} words, got {answer}")
+        last_piece = max(k for k, w in enumerate(owner) if w == b) if owner else room
+        hits = np.nonzero((out["word_of"] >= a) & (out["word_of"] <= b))[0]
+        fits = len(hits) > 0 and last_piece < room           # not cut off by the window
+        out["targets"] = np.array([hits[0], hits[-1]] if fits else [0, 0], dtype=np.int64)
+    return out

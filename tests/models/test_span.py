@@ -1,0 +1,114 @@
+"""Span extraction: the notes' scoring by hand, the null answer, tau on dev, encoding."""
+
+import numpy as np
+import pytest
+import torch
+
+from lmkit.models import (BertConfig, BertEncoder, SpanConfig, SpanExtractor, best_spans,
+                          best_threshold, encode_qa)
+from lmkit.text.wordpiece import SPECIALS, WordPiece
+
+
+def test_best_span_by_hand():
+    # positions: 0 [CLS], 1-2 question, 3 [SEP], 4-7 passage, 8 [SEP]
+    start = np.array([[1.0, 9, 9, 9, 0.5, 3.0, 0.0, 1.0, 9]])
+    end = np.array([[2.0, 9, 9, 9, 0.0, 0.5, 4.0, 0.5, 9]])
+    passage = np.array([[0, 0, 0, 0, 1, 1, 1, 1, 0]], dtype=bool)
+    i, j, best, null = best_spans(start, end, passage, max_answer=30)
+    # s_ij = S.T_i + E.T_j, j >= i: the best is i = 5 (3.0), j = 6 (4.0): 7.0
+    assert (i[0], j[0], best[0], null[0]) == (5, 6, 7.0, 3.0)
+    # j >= i: the end at 6 cannot pair with a start after it; a length limit of 1
+    i, j, best, _ = best_spans(start, end, passage, max_answer=1)
+    assert (i[0], j[0], best[0]) == (6, 6, 4.0)   # 0+4 beats 3+0.5 and 1+0.5
+    # the question's high scores are never used: only the passage counts
+
+
+def test_best_span_never_ends_before_it_starts():
+    rng = np.random.default_rng(0)
+    start, end = rng.normal(size=(50, 12)), rng.normal(size=(50, 12))
+    passage = np.zeros((50, 12), dtype=bool)
+    passage[:, 3:11] = True
+    i, j, best, _ = best_spans(start, end, passage, max_answer=4)
+    assert ((j >= i) & (j < i + 4) & (i >= 3) & (j < 11)).all()
+    brute = [max(start[b, a] + end[b, c] for a in range(3, 11) for c in range(a, min(a + 4, 11)))
+             for b in range(50)]
+    assert np.allclose(best, brute)
+
+
+def test_threshold_chosen_by_f1():
+    best = np.array([5.0, 1.0, 4.0, 0.5])
+    null = np.zeros(4)
+    predicted = ["paris", "rome", "london", "oslo"]
+    gold = ["paris", "", "london", ""]             # two answerable, two not
+    tau, f1 = best_threshold(best, null, predicted, gold)
+    assert f1 == 1.0 and 1.0 < tau < 4.0            # answer the two large margins only
+    answered = (best - null) > tau
+    assert answered.tolist() == [True, False, True, False]
+    tau, f1 = best_threshold(best, null, predicted, ["", "", "", ""])
+    assert f1 == 1.0 and ((best - null) <= tau).all()   # abstain everywhere
+    tau, f1 = best_threshold(best, null, predicted, predicted)
+    assert f1 == 1.0 and ((best - null) > tau).all()    # answer everywhere
+
+
+VOCAB = list(SPECIALS) + ["where", "is", "the", "river", "?", "it", "flows", "past", "old",
+                          "town", ".", "paris", "##ian", "down"]
+
+
+def test_encode_qa_marks_the_passage_and_the_answer():
+    wp = WordPiece(VOCAB)
+    enc = encode_qa(wp, "where is the river?", "It flows past the old Parisian town.",
+                    max_len=32, answer=(4, 6))          # "old parisian town"
+    toks = wp.decode(enc["ids"])
+    assert toks[:7] == ["[CLS]", "where", "is", "the", "river", "?", "[SEP]"]
+    assert toks[-1] == "[SEP]" and enc["segments"].tolist().count(0) == 7
+    s, e = enc["targets"]
+    assert toks[s:e + 1] == ["old", "paris", "##ian", "town"]
+    assert enc["passage"][s:e + 1].all() and not enc["passage"][:7].any()
+    assert " ".join(enc["words"][enc["word_of"][s]:enc["word_of"][e] + 1]) == \
+        "old parisian town"
+
+
+def test_an_answer_cut_off_by_the_window_is_no_answer():
+    wp = WordPiece(VOCAB)
+    enc = encode_qa(wp, "where is the river", "it flows past the old parisian town .",
+                    max_len=13, answer=(4, 6))           # room for 13 - 4 - 3 = 6 pieces
+    assert enc["targets"].tolist() == [0, 0]
+    assert len(enc["ids"]) == 13
+
+
+def test_bad_input():
+    wp = WordPiece(VOCAB)
+    with pytest.raises(ValueError, match="no room for the passage"):
+        encode_qa(wp, "where is the river where is the river", "it flows", max_len=10)
+    with pytest.raises(ValueError, match="word indices"):
+        encode_qa(wp, "where", "it flows", max_len=16, answer=(1, 5))
+    with pytest.raises(ValueError, match="no passage token"):
+        best_spans(np.zeros((1, 4)), np.zeros((1, 4)), np.zeros((1, 4), dtype=bool), 3)
+    with pytest.raises(ValueError, match="equally long"):
+        best_threshold(np.zeros(2), np.zeros(2), ["a"], ["a", "b"])
+
+
+def test_extractor_masks_outside_the_passage_and_trains():
+    cfg = BertConfig(vocab_size=len(VOCAB), hidden_size=16, num_hidden_layers=1,
+                     num_attention_heads=2, intermediate_size=32, max_position_embeddings=32)
+    torch.manual_seed(0)
+    m = SpanExtractor(SpanConfig(dropout=0.0), BertEncoder(cfg))
+    enc = encode_qa(WordPiece(VOCAB), "where is the river", "it flows past the old town .",
+                    max_len=32, answer=(4, 5))
+    ids = torch.as_tensor(enc["ids"])[None]
+    passage = torch.as_tensor(enc["passage"])[None]
+    logits, _ = m(ids, passage=passage)
+    assert torch.isinf(logits[0, 1:5]).all() and torch.isfinite(logits[0, 0]).all()
+    target = torch.as_tensor(enc["targets"])[None]
+    opt = torch.optim.Adam(m.parameters(), lr=1e-2)
+    for _ in range(60):
+        loss = m(ids, target, segments=torch.as_tensor(enc["segments"])[None],
+                 passage=passage)[1]
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    logits, _ = m(ids, passage=passage)
+    i, j, _, _ = best_spans(logits[..., 0].detach(), logits[..., 1].detach(), passage, 30)
+    assert (i[0], j[0]) == tuple(enc["targets"])
+    with pytest.raises(ValueError, match=r"\(batch, 2\)"):
+        m(ids, torch.tensor([1, 2]))
