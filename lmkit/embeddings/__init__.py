@@ -47,5 +47,6 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "glove_curve": "count_predict", "first_reach": "count_predict",
     "word_vectors": "contextual", "sense_similarity": "contextual",
     "nearest_sense": "contextual", "pooled_layers": "contextual",
+    "bert_pooled_layers": "contextual",
 }, eager=[
     "context_vectors", "cosine", "nearest_neighbours", "one_hot"])

@@ -16,7 +16,8 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["nearest_sense", "pooled_layers", "sense_similarity", "word_vectors"]
+__all__ = ["bert_pooled_layers", "nearest_sense", "pooled_layers", "sense_similarity",
+           "word_vectors"]
 
 
 def word_vectors(model, tokenizer, sentences: Sequence[str], word: str) -> np.ndarray:
@@ -116,6 +117,36 @@ def pooled_layers(model, vocab, sentences: Sequence[Sequence[str]], batch: int =
                 mask[i, :len(enc[r])] = True
             ids, mask = ids.to(device), mask.to(device)
             h = model.layers(ids, mask)                                # (L+1, B, T, 2d)
+            m = mask[None, :, :, None].float()
+            out[rows] = ((h * m).sum(2) / m.sum(2)).transpose(0, 1).cpu().numpy()
+    model.train(was)
+    return out
+
+
+def bert_pooled_layers(model, tokenizer, texts: Sequence[str], batch: int = 64,
+                       max_len: int = 64) -> np.ndarray:
+    """Every layer of a ``BertEncoder`` averaged over each text's WordPiece tokens ([CLS] and
+    [SEP] included, padding left out): (n_texts, L + 1, d) float32.  Texts are cut to
+    ``max_len`` pieces and read in order of length, so that a batch holds little padding."""
+    import torch
+
+    from ..checks import check_int
+
+    batch, max_len = check_int("batch", batch, 1), check_int("max_len", max_len, 3)
+    if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
+        raise TypeError("texts must be a list of strings")
+    order = np.argsort([len(t) for t in texts], kind="stable")
+    c = model.config
+    out = np.empty((len(texts), c.num_hidden_layers + 1, c.hidden_size), dtype=np.float32)
+    device = next(model.parameters()).device
+    was = model.training
+    model.eval()
+    with torch.no_grad():
+        for s in range(0, len(order), batch):
+            rows = order[s:s + batch]
+            ids, seg, mask = (torch.as_tensor(a).to(device) for a in
+                              tokenizer.batch([texts[r] for r in rows], max_len=max_len))
+            h = torch.stack(model.layers(ids, seg, mask))               # (L+1, B, T, d)
             m = mask[None, :, :, None].float()
             out[rows] = ((h * m).sum(2) / m.sum(2)).transpose(0, 1).cpu().numpy()
     model.train(was)

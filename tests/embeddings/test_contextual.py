@@ -77,3 +77,22 @@ def test_pooled_layers_is_the_mean_over_each_sentences_words():
         pooled_layers(m, vocab, [["a"], []])
     with pytest.raises(TypeError, match="lists of words"):
         pooled_layers(m, vocab, "the cat")
+
+
+def test_bert_pooled_layers_is_the_mean_over_real_tokens():
+    from lmkit.embeddings import bert_pooled_layers
+
+    cfg = BertConfig(vocab_size=len(VOCAB), hidden_size=8, num_hidden_layers=2,
+                     num_attention_heads=2, intermediate_size=16, max_position_embeddings=16)
+    torch.manual_seed(0)
+    m = BertEncoder(cfg).eval()
+    wp = WordPiece(VOCAB)
+    texts = ["the bank of the river", "money", "a bank"]
+    out = bert_pooled_layers(m, wp, texts, batch=2)
+    assert out.shape == (3, 3, 8)
+    for i, t in enumerate(texts):
+        ids, seg, mask = (torch.as_tensor(a) for a in wp.batch([t]))
+        alone = torch.stack(m.layers(ids, seg, mask))[:, 0].mean(1)
+        assert np.allclose(out[i], alone.detach().numpy(), atol=1e-5)
+    with pytest.raises(TypeError, match="list of strings"):
+        bert_pooled_layers(m, wp, "the bank")
