@@ -103,10 +103,10 @@ def fit_mix(features: dict, task, layer: int | None = None, steps: int = 400,
             lr: float = 1e-2, batch: int = 64, dropout: float = 0.1, seed: int = 0
             ) -> tuple[MixClassifier, dict]:
     """Train a ``MixClassifier`` on ``features[split]`` (n, layers, dim) with the labels of
-    ``task`` (a ``lmkit.data.TextTask``) by the book's loop (``steps`` AdamW steps, batches
+    ``task`` (a ``lmkit.data.TextTask``) by ``fine_tune`` (``steps`` AdamW steps, batches
     of ``batch``, weight decay 0.01 on the matrix); return it and its accuracy on every split
     of ``features``.  ``layer``: one fixed layer, or None to learn the mix."""
-    from ..train import shuffled_batches, train
+    from .finetune import fine_tune
 
     if not isinstance(features, dict) or "train" not in features:
         raise ValueError(f"features must be a dict split -> array with a 'train' entry, got "
@@ -119,9 +119,7 @@ def fit_mix(features: dict, task, layer: int | None = None, steps: int = 400,
     _, n_layers, dim = np.shape(features["train"])
     torch.manual_seed(seed)
     model = MixClassifier(MixClassifierConfig(n_layers, dim, len(task.names), dropout, layer))
-    train(model, shuffled_batches({"x": features["train"], "targets": task.labels("train")},
-                                  batch, seed=seed),
-          steps=steps, lr=lr, warmup=min(20, steps), weight_decay=0.01, seed=seed,
-          progress=False)
-    acc = {s: float((predict(model, x=x) == task.labels(s)).mean()) for s, x in features.items()}
+    data = {s: {"x": x, "targets": task.labels(s)} for s, x in features.items()}
+    acc = fine_tune(model, data, steps=steps, lr=lr, batch=batch, warmup=20,
+                    weight_decay=0.01, seed=seed, progress=False)
     return model, acc
