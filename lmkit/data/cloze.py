@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..checks import check_int, check_real
+from .corpora import _sentences, _wikitext2_paragraphs
 
 __all__ = ["cloze_qa", "entity_phrases"]
 
@@ -56,25 +57,6 @@ def _find(words: list[str], phrase: list[str]) -> int:
     return -1
 
 
-def _paragraph_articles(split: str) -> list[list[list[str]]]:
-    from .corpora import load_wikitext2
-
-    articles: list[list[list[str]]] = []
-    for line in load_wikitext2(keep_blank=False)[split]:
-        if line[0] == "=" and line[-1] == "=":
-            if len(line) > 2 and line[1] != "=":
-                articles.append([])
-            continue
-        if articles:
-            articles[-1].append(list(line))
-    return articles
-
-
-def _sentences(paragraph: list[str]) -> list[list[str]]:
-    text = " " + " ".join(paragraph) + " "
-    return [s.split() for s in text.replace(" . ", " .\n").splitlines() if s.strip()]
-
-
 def cloze_qa(split: str = "train", p_none: float = 1 / 3, max_words: int = 120,
              per_paragraph: int = 1, seed: int = 0) -> list[dict]:
     """Cloze questions over WikiText-2's ``split`` (see the module's docstring): for each
@@ -88,7 +70,7 @@ def cloze_qa(split: str = "train", p_none: float = 1 / 3, max_words: int = 120,
     per_paragraph = check_int("per_paragraph", per_paragraph, 1)
     rng = np.random.default_rng(check_int("seed", seed, 0))
     out = []
-    for article in _paragraph_articles(split):
+    for article in _wikitext2_paragraphs(split):
         for k in range(1, len(article)):
             earlier = [p for p in article[:k] if len(p) <= max_words and "<unk>" not in p]
             if not earlier:

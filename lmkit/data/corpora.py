@@ -53,10 +53,9 @@ def load_wikitext2(keep_blank: bool = True) -> dict[str, list[list[str]]]:
                            keep_blank)
 
 
-def wikitext2_articles(split: str = "train", lower: bool = True) -> list[list[list[str]]]:
-    """WikiText-2's ``split`` as articles: each a list of sentences (lists of words, cut at
-    ``.``), headings left out.  An article starts at a top-level heading ``= Title =``;
-    section headings (``= = Section = =``) are dropped.  Lower-cased with ``lower``."""
+def _wikitext2_paragraphs(split: str) -> list[list[list[str]]]:
+    """WikiText-2's ``split`` as articles of paragraphs (word lists).  An article starts at a
+    top-level heading ``= Title =``; section headings (``= = Section = =``) are dropped."""
     if split not in ("train", "valid", "test"):
         raise ValueError(f"split must be 'train', 'valid' or 'test', got {split!r}")
     articles: list[list[list[str]]] = []
@@ -67,11 +66,23 @@ def wikitext2_articles(split: str = "train", lower: bool = True) -> list[list[li
             continue
         if not articles:
             articles.append([])
-        text = " " + " ".join(line) + " "
-        text = text.lower() if lower else text
-        articles[-1].extend(p.split() for p in text.replace(" . ", " .\n").splitlines()
-                            if p.strip())
+        articles[-1].append(list(line))
     return [a for a in articles if a]
+
+
+def _sentences(paragraph: list[str], lower: bool = False) -> list[list[str]]:
+    """A paragraph's words cut into sentences after each ``.``."""
+    text = " " + " ".join(paragraph) + " "
+    text = text.lower() if lower else text
+    return [s.split() for s in text.replace(" . ", " .\n").splitlines() if s.strip()]
+
+
+def wikitext2_articles(split: str = "train", lower: bool = True) -> list[list[list[str]]]:
+    """WikiText-2's ``split`` as articles: each a list of sentences (lists of words, cut at
+    ``.``), headings left out.  An article starts at a top-level heading ``= Title =``;
+    section headings (``= = Section = =``) are dropped.  Lower-cased with ``lower``."""
+    return [[s for p in article for s in _sentences(p, lower)]
+            for article in _wikitext2_paragraphs(split)]
 
 
 def load_text(name: str) -> str:

@@ -85,6 +85,31 @@ def nearest_sense(vectors: np.ndarray, senses: Sequence) -> float:
     return right / len(vectors)
 
 
+def _pool_sorted(model, n: int, lengths: Sequence[int], batch: int, width: int, encode):
+    """The shared loop of the two poolers: rows read in order of ``lengths`` (so a batch holds
+    little padding), ``encode(rows, device)`` gives that batch's layers (L+1, B, T, d) and
+    its mask (B, T); each layer is averaged over the mask.  (n, L + 1, width) float32."""
+    import torch
+
+    if n == 0:
+        raise ValueError("nothing to pool: pass at least one sentence")
+    order = np.argsort(lengths, kind="stable")
+    out = None
+    device = next(model.parameters()).device
+    was = model.training
+    model.eval()
+    with torch.no_grad():
+        for s in range(0, n, batch):
+            rows = order[s:s + batch]
+            h, mask = encode(rows, device)
+            if out is None:
+                out = np.empty((n, h.shape[0], width), dtype=np.float32)
+            m = mask[None, :, :, None].float()
+            out[rows] = ((h * m).sum(2) / m.sum(2)).transpose(0, 1).cpu().numpy()
+    model.train(was)
+    return out
+
+
 def pooled_layers(model, vocab, sentences: Sequence[Sequence[str]], batch: int = 128,
                   max_len: int = 64) -> np.ndarray:
     """Every layer of a ``BiLM`` (ELMo) averaged over each sentence's words: (n_sentences,
@@ -100,27 +125,19 @@ def pooled_layers(model, vocab, sentences: Sequence[Sequence[str]], batch: int =
     if any(len(s) == 0 for s in sentences):
         raise ValueError("every sentence needs at least one word")
     enc = [vocab.encode(list(s)[:max_len]) for s in sentences]
-    order = np.argsort([len(e) for e in enc], kind="stable")      # similar lengths together
-    c = model.config
-    out = np.empty((len(enc), c.layers + 1, 2 * c.dim), dtype=np.float32)
-    device = next(model.parameters()).device
-    was = model.training
-    model.eval()
-    with torch.no_grad():
-        for s in range(0, len(order), batch):
-            rows = order[s:s + batch]
-            T = max(len(enc[r]) for r in rows)
-            ids = torch.zeros(len(rows), T, dtype=torch.long)
-            mask = torch.zeros(len(rows), T, dtype=torch.bool)
-            for i, r in enumerate(rows):
-                ids[i, :len(enc[r])] = torch.as_tensor(enc[r])
-                mask[i, :len(enc[r])] = True
-            ids, mask = ids.to(device), mask.to(device)
-            h = model.layers(ids, mask)                                # (L+1, B, T, 2d)
-            m = mask[None, :, :, None].float()
-            out[rows] = ((h * m).sum(2) / m.sum(2)).transpose(0, 1).cpu().numpy()
-    model.train(was)
-    return out
+
+    def encode(rows, device):
+        T = max(len(enc[r]) for r in rows)
+        ids = torch.zeros(len(rows), T, dtype=torch.long)
+        mask = torch.zeros(len(rows), T, dtype=torch.bool)
+        for i, r in enumerate(rows):
+            ids[i, :len(enc[r])] = torch.as_tensor(enc[r])
+            mask[i, :len(enc[r])] = True
+        ids, mask = ids.to(device), mask.to(device)
+        return model.layers(ids, mask), mask
+
+    return _pool_sorted(model, len(enc), [len(e) for e in enc], batch,
+                        2 * model.config.dim, encode)
 
 
 def bert_pooled_layers(model, tokenizer, texts: Sequence[str], batch: int = 64,
@@ -135,19 +152,11 @@ def bert_pooled_layers(model, tokenizer, texts: Sequence[str], batch: int = 64,
     batch, max_len = check_int("batch", batch, 1), check_int("max_len", max_len, 3)
     if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
         raise TypeError("texts must be a list of strings")
-    order = np.argsort([len(t) for t in texts], kind="stable")
-    c = model.config
-    out = np.empty((len(texts), c.num_hidden_layers + 1, c.hidden_size), dtype=np.float32)
-    device = next(model.parameters()).device
-    was = model.training
-    model.eval()
-    with torch.no_grad():
-        for s in range(0, len(order), batch):
-            rows = order[s:s + batch]
-            ids, seg, mask = (torch.as_tensor(a).to(device) for a in
-                              tokenizer.batch([texts[r] for r in rows], max_len=max_len))
-            h = torch.stack(model.layers(ids, seg, mask))               # (L+1, B, T, d)
-            m = mask[None, :, :, None].float()
-            out[rows] = ((h * m).sum(2) / m.sum(2)).transpose(0, 1).cpu().numpy()
-    model.train(was)
-    return out
+
+    def encode(rows, device):
+        ids, seg, mask = (torch.as_tensor(a).to(device) for a in
+                          tokenizer.batch([texts[r] for r in rows], max_len=max_len))
+        return torch.stack(model.layers(ids, seg, mask)), mask
+
+    return _pool_sorted(model, len(texts), [len(t) for t in texts], batch,
+                        model.config.hidden_size, encode)

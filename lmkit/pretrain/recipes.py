@@ -34,7 +34,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import torch
 
 __all__ = ["PretrainRecipe", "RECIPES", "ELMO_SMALL", "GPT_SMALL", "BERT_SMALL",
