@@ -11,7 +11,10 @@ Span extraction is scored as SQuAD scores it (Rajpurkar et al. 2016, 2018): both
 normalised (lower case, punctuation and the articles a, an, the removed, spaces collapsed);
 ``exact_match`` is 1 when they are equal, ``span_f1`` the F1 of their bags of tokens.  An
 unanswerable question has the empty answer: a prediction scores 1 on it only if it is empty
-too.
+too.  ``roc_auc`` measures how well a score separates two classes (e.g. answerable questions
+from unanswerable ones by the margin :math:`\max s_{ij} - s_{null}`): the probability that a
+random positive scores higher than a random negative, ties counting one half (the
+Mann-Whitney statistic, from ranks).
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ import numpy as np
 
 from .checks import check_real
 
-__all__ = ["cross_entropy", "exact_match", "normalize_answer", "perplexity", "span_f1"]
+__all__ = ["cross_entropy", "exact_match", "normalize_answer", "perplexity", "roc_auc",
+           "span_f1"]
 
 
 def _logprobs(logprobs, normalised: bool = True) -> np.ndarray:
@@ -99,3 +103,22 @@ def span_f1(prediction: str, gold: str) -> float:
         return 0.0
     precision, recall = common / len(p), common / len(g)
     return 2 * precision * recall / (precision + recall)
+
+
+def roc_auc(scores, positive) -> float:
+    """The area under the ROC curve of ``scores`` for the boolean labels ``positive``:
+    :math:`P(s^+ > s^-) + \\tfrac12 P(s^+ = s^-)` over pairs of a positive and a negative."""
+    s = np.asarray(scores, dtype=np.float64)
+    y = np.asarray(positive)
+    if s.ndim != 1 or y.shape != s.shape or y.dtype != bool:
+        raise ValueError(f"scores must be 1-D and positive boolean of the same length, got "
+                         f"{s.shape} and {y.dtype} {y.shape}")
+    if not np.isfinite(s).all():
+        raise ValueError("scores must be finite (a NaN or inf has no rank)")
+    n_pos, n_neg = int(y.sum()), int((~y).sum())
+    if n_pos == 0 or n_neg == 0:
+        raise ValueError(f"need both classes, got {n_pos} positives and {n_neg} negatives")
+    _, inverse, counts = np.unique(s, return_inverse=True, return_counts=True)
+    first = np.cumsum(counts) - counts + 1                    # ties share their mean rank
+    ranks = (first + (counts - 1) / 2)[inverse]
+    return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))

@@ -2,7 +2,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from lmkit import metrics
 from lmkit.lm import LanguageModel
@@ -122,3 +122,30 @@ def test_empty_answers():
     assert span_f1("the", "") == 1.0          # only an article: normalises to empty
     with pytest.raises(TypeError, match="str"):
         span_f1(None, "x")
+
+
+from lmkit.metrics import roc_auc  # noqa: E402
+
+
+def test_roc_auc_by_hand():
+    # positives 3, 1; negatives 2, 0: pairs (3>2, 3>0, 1<2, 1>0) -> 3/4
+    assert roc_auc([3, 1, 2, 0], np.array([True, True, False, False])) == 0.75
+    assert roc_auc([1, 1], np.array([True, False])) == 0.5          # a tie counts half
+    assert roc_auc([0, 5], np.array([False, True])) == 1.0
+    with pytest.raises(ValueError, match="both classes"):
+        roc_auc([1, 2], np.array([True, True]))
+    with pytest.raises(ValueError, match="boolean"):
+        roc_auc([1, 2], [1, 0])
+    with pytest.raises(ValueError, match="finite"):
+        roc_auc([np.nan, 2], np.array([True, False]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(-3, 3), st.booleans()), min_size=2, max_size=30))
+def test_roc_auc_equals_the_pairwise_count(rows):
+    s = np.array([r[0] for r in rows], dtype=float)
+    y = np.array([r[1] for r in rows])
+    if y.all() or not y.any():
+        return
+    pairs = [(a > b) + 0.5 * (a == b) for a in s[y] for b in s[~y]]
+    assert roc_auc(s, y) == pytest.approx(np.mean(pairs))

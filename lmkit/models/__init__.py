@@ -17,12 +17,14 @@ counts=counts, vocab=vocab)``; ``logits, loss = model(x, y)``; ``model.perplexit
 ``seq2seq`` has the encoder-decoder Transformer (``EncoderDecoder(Seq2SeqConfig(...))``, not a
 language model: it maps a source to a target) and ``toy_pairs``, its toy tasks.
 ``gpt_recipes`` has named GPT sizes with their training (``FAST_CPU.fit(data)``); ``bert`` has
-BERT's encoder and ``load_bert("minilm-l6")``, pretrained weights from safetensors;
+BERT's encoder and ``load_bert("minilm-l6")``, pretrained weights from safetensors (with
+``BertTop`` and ``hidden_states`` to fine-tune only the blocks above a frozen layer);
 ``bert_pretrain`` its pre-training heads (``BertForPreTraining``: MLM and NSP) and the same
 body as a left-to-right LM (``BertCausalLM``).  Task models: ``heads`` (ELMo's scalar-mix
 classifier on frozen features, ``fit_mix``, ``predict``), ``finetune`` (GPT's and BERT's
 fine-tuning, ``SequenceClassifier``, ``fine_tune``), ``span`` (SQuAD 2.0-style span extraction
-with the null answer: ``SpanExtractor``, ``best_spans``, ``best_threshold``, ``encode_qa``) and
+with the null answer: ``SpanExtractor``, ``best_spans``, ``best_threshold``, ``encode_qa``,
+``qa_data``, ``answer``, ``qa_scores``) and
 ``bow`` (the bag-of-n-grams baseline).
 Names load on first use (PEP 562).
 """
@@ -38,7 +40,8 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "GPT": "gpt", "GPTConfig": "gpt", "GPTState": "gpt",
     "GPTRecipe": "gpt_recipes", "FAST_CPU": "gpt_recipes", "NANOGPT_CPU": "gpt_recipes",
     "NANOGPT_GPU": "gpt_recipes",
-    "BertConfig": "bert", "BertEncoder": "bert", "load_bert": "bert",
+    "BertConfig": "bert", "BertEncoder": "bert", "BertTop": "bert", "load_bert": "bert",
+    "hidden_states": "bert",
     "bert_num_parameters": "bert", "BertForPreTraining": "bert_pretrain",
     "BertCausalLM": "bert_pretrain",
     "BiLM": "elmo", "ElmoConfig": "elmo",
@@ -47,7 +50,8 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "NgramClassifier": "bow", "NgramClassifierConfig": "bow", "NgramFeatures": "bow",
     "ClassifierConfig": "finetune", "SequenceClassifier": "finetune", "fine_tune": "finetune",
     "SpanConfig": "span", "SpanExtractor": "span", "best_spans": "span",
-    "best_threshold": "span", "encode_qa": "span",
+    "best_threshold": "span", "encode_qa": "span", "QAData": "span", "qa_data": "span",
+    "answer": "span", "qa_scores": "span",
     "EncoderDecoder": "seq2seq", "Seq2SeqConfig": "seq2seq", "toy_pairs": "seq2seq",
     "load": "serialize", "save": "serialize",
 })

@@ -34,7 +34,8 @@ from ..checks import check_int, check_real
 from ..nn.attention import padding_mask
 from ..nn.blocks import Encoder
 
-__all__ = ["BertConfig", "BertEncoder", "bert_num_parameters", "load_bert"]
+__all__ = ["BertConfig", "BertEncoder", "BertTop", "bert_num_parameters", "hidden_states",
+           "load_bert"]
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,68 @@ class BertEncoder(nn.Module):
     def pooled(self, h: torch.Tensor) -> torch.Tensor:
         """:math:`\\tanh(W h_{[CLS]} + b)`: the [CLS] vector through the pooler."""
         return torch.tanh(self.pool(h[:, 0]))
+
+
+class BertTop(nn.Module):
+    """The blocks above layer ``k`` of a ``BertEncoder`` (the same modules, so the same
+    weights): ``forward(hidden, segments=None, mask=None)`` takes :math:`x^k` (B, T, d), the
+    output of layer k, and returns the last layer's.  With layers 0..k frozen, :math:`x^k` is
+    computed once per example (``hidden_states``) and only the top is fine-tuned; ``k = 0``
+    fine-tunes every block (the embeddings stay fixed), ``k = L`` none."""
+
+    def __init__(self, bert: BertEncoder, k: int) -> None:
+        super().__init__()
+        if not isinstance(bert, BertEncoder):
+            raise TypeError(f"BertTop takes a BertEncoder, got {type(bert).__name__}")
+        L = bert.config.num_hidden_layers
+        self.k = check_int("k", k, 0, L)
+        self.config = bert.config
+        self.blocks = nn.ModuleList(list(bert.encoder.blocks)[k:])
+
+    def forward(self, hidden: torch.Tensor, segments: torch.Tensor | None = None,
+                mask: torch.Tensor | None = None) -> torch.Tensor:
+        d = self.config.hidden_size
+        if hidden.dim() != 3 or hidden.shape[-1] != d or not hidden.is_floating_point():
+            raise ValueError(f"BertTop reads layer {self.k}'s vectors (batch, T, {d}), got "
+                             f"{hidden.dtype} {tuple(hidden.shape)}: pass hidden_states(...), "
+                             f"not token ids")
+        h = hidden.float()
+        keys = None if mask is None else padding_mask(mask.bool())
+        for block in self.blocks:
+            h = block(h, mask=keys)
+        return h
+
+
+def hidden_states(model: BertEncoder, ids, segments, mask, k: int, batch: int = 64,
+                  dtype=torch.float16) -> torch.Tensor:
+    """:math:`x^k`, the output of layer ``k`` (0: the embeddings), for every row of the
+    padded arrays ``ids``, ``segments`` and ``mask`` (N, T), computed without gradients in
+    evaluation mode, rows of similar length together: (N, T, d) in ``dtype`` (half precision
+    by default, to halve the memory of a cached training set)."""
+    k = check_int("k", k, 0, model.config.num_hidden_layers)
+    batch = check_int("batch", batch, 1)
+    ids, segments, mask = (torch.as_tensor(a) for a in (ids, segments, mask))
+    if not (ids.shape == segments.shape == mask.shape) or ids.dim() != 2:
+        raise ValueError(f"ids, segments and mask must be (N, T) alike, got {tuple(ids.shape)}, "
+                         f"{tuple(segments.shape)}, {tuple(mask.shape)}")
+    N, T = ids.shape
+    out = torch.zeros(N, T, model.config.hidden_size, dtype=dtype)
+    lengths = mask.bool().sum(1)
+    order = torch.argsort(lengths, stable=True)
+    device = next(model.parameters()).device
+    was = model.training
+    model.eval()
+    with torch.no_grad():
+        for s in range(0, N, batch):
+            rows = order[s:s + batch]
+            t = max(int(lengths[rows].max()), 1)
+            x, seg, m = (a[rows, :t].to(device) for a in (ids, segments, mask))
+            h, keys = model.embed(x, seg), model.keys(x, m)
+            for block in list(model.encoder.blocks)[:k]:
+                h = block(h, mask=keys)
+            out[rows, :t] = h.to("cpu", dtype)
+    model.train(was)
+    return out
 
 
 def bert_num_parameters(config: BertConfig) -> int:

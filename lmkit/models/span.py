@@ -26,9 +26,10 @@ from torch import nn
 from torch.nn import functional as F
 
 from ..checks import check_int, check_real
-from .bert import BertEncoder
+from .bert import BertEncoder, BertTop
 
-__all__ = ["SpanConfig", "SpanExtractor", "best_spans", "best_threshold", "encode_qa"]
+__all__ = ["QAData", "SpanConfig", "SpanExtractor", "answer", "best_spans", "best_threshold",
+           "encode_qa", "qa_data", "qa_scores"]
 
 
 @dataclass(frozen=True)
@@ -45,19 +46,20 @@ class SpanConfig:
 
 class SpanExtractor(nn.Module):
     """A BERT body and the start/end vectors (see the module's docstring).
-    ``forward(ids, targets=None, segments=None, mask=None, passage=None)``: returns logits (B,
-    T, 2), the start scores :math:`S \\cdot T_i` and end scores :math:`E \\cdot T_j`, and with
-    ``targets`` (B, 2) gold (start, end) positions, the mean of the two cross-entropies.
-    Positions outside ``passage`` (B, T, True on the passage's tokens), except [CLS], can be
-    neither start nor end."""
+    ``forward(x, targets=None, segments=None, mask=None, passage=None)``: ``x`` holds WordPiece
+    ids (B, T), or, when the body is a ``BertTop``, the frozen lower layers' output (B, T, d).
+    Returns logits (B, T, 2), the start scores :math:`S \\cdot T_i` and end scores
+    :math:`E \\cdot T_j`, and with ``targets`` (B, 2) gold (start, end) positions, the mean of
+    the two cross-entropies.  Positions outside ``passage`` (B, T, True on the passage's
+    tokens), except [CLS], can be neither start nor end."""
 
     def __init__(self, config: SpanConfig, body: nn.Module) -> None:
         super().__init__()
         if not isinstance(config, SpanConfig):
             raise TypeError(f"SpanExtractor takes a SpanConfig, got {type(config).__name__}")
-        encoder = body if isinstance(body, BertEncoder) else getattr(body, "bert", None)
-        if not isinstance(encoder, BertEncoder):
-            raise TypeError(f"body must be a BertEncoder or hold one as .bert, got "
+        encoder = body if isinstance(body, (BertEncoder, BertTop)) else getattr(body, "bert", None)
+        if not isinstance(encoder, (BertEncoder, BertTop)):
+            raise TypeError(f"body must be a BertEncoder, a BertTop or hold one as .bert, got "
                             f"{type(body).__name__}")
         self.config = config
         self.body = body
@@ -65,18 +67,18 @@ class SpanExtractor(nn.Module):
         self.drop = nn.Dropout(config.dropout)
         self.se = nn.Linear(encoder.config.hidden_size, 2)        # rows S and E
 
-    def forward(self, ids: torch.Tensor, targets: torch.Tensor | None = None,
+    def forward(self, x: torch.Tensor, targets: torch.Tensor | None = None,
                 segments: torch.Tensor | None = None, mask: torch.Tensor | None = None,
                 passage: torch.Tensor | None = None
                 ) -> tuple[torch.Tensor, torch.Tensor | None]:
-        logits = self.se(self.drop(self.encoder(ids, segments, mask)))
+        logits = self.se(self.drop(self.encoder(x, segments, mask)))
         if passage is not None:
             allowed = passage.bool().clone()
             allowed[:, 0] = True                                  # [CLS]: no answer
             logits = logits.masked_fill(~allowed[..., None], float("-inf"))
         if targets is None:
             return logits, None
-        if targets.shape != (len(ids), 2):
+        if targets.shape != (len(x), 2):
             raise ValueError(f"targets must be (batch, 2) gold (start, end) positions, got "
                              f"{tuple(targets.shape)}")
         loss = (F.cross_entropy(logits[..., 0], targets[:, 0]) +
@@ -177,3 +179,101 @@ def encode_qa(tokenizer, question: str, passage: str, max_len: int = 128,
         fits = len(hits) > 0 and last_piece < room           # not cut off by the window
         out["targets"] = np.array([hits[0], hits[-1]] if fits else [0, 0], dtype=np.int64)
     return out
+
+
+@dataclass
+class QAData:
+    """Questions encoded for a ``SpanExtractor`` (``qa_data``): ``arrays`` (``x`` the ids,
+    ``segments``, ``mask``, ``passage``, ``targets``; padded to the longest row), each
+    passage's ``words`` and each piece's word (``word_of``, -1 outside the passage), which turn
+    a span of pieces back into text, and the ``gold`` answers ('' for none)."""
+
+    arrays: dict
+    words: list
+    word_of: np.ndarray
+    gold: list
+
+    def __len__(self) -> int:
+        return len(self.gold)
+
+    def text(self, k: int, i: int, j: int) -> str:
+        """The passage words that pieces i..j of question k cover ('' for [CLS])."""
+        a, b = self.word_of[k, i], self.word_of[k, j]
+        return "" if a < 0 or b < 0 else " ".join(self.words[k][a:b + 1])
+
+    def frozen_below(self, bert: BertEncoder, k: int) -> "QAData":
+        """The same questions with ``x`` replaced by :math:`x^k`, layer k's output of the
+        frozen ``bert`` (``hidden_states``), the input of ``BertTop(bert, k)``."""
+        from .bert import hidden_states
+
+        a = self.arrays
+        x = hidden_states(bert, a["x"], a["segments"], a["mask"], k)
+        return QAData({**a, "x": x}, self.words, self.word_of, self.gold)
+
+
+def qa_data(tokenizer, examples: Sequence[dict], max_len: int = 128) -> QAData:
+    """Encode ``examples`` (dicts with ``question``, ``passage``, ``answer`` and ``span``, as
+    ``lmkit.data.cloze_qa`` makes them) with ``encode_qa`` and pad them into arrays."""
+    if not examples:
+        raise ValueError("no examples to encode")
+    missing = {"question", "passage", "answer", "span"} - set(examples[0])
+    if missing:
+        raise ValueError(f"each example needs question, passage, answer and span (as "
+                         f"cloze_qa makes them); missing {sorted(missing)}")
+    enc = [encode_qa(tokenizer, e["question"], e["passage"], max_len,
+                     answer=tuple(e["span"]) if e["span"] is not None else None)
+           for e in examples]
+    N, T = len(enc), max(len(e["ids"]) for e in enc)
+    arrays = {"x": np.zeros((N, T), np.int64), "segments": np.zeros((N, T), np.int64),
+              "mask": np.zeros((N, T), bool), "passage": np.zeros((N, T), bool),
+              "targets": np.zeros((N, 2), np.int64)}
+    word_of = np.full((N, T), -1, np.int64)
+    for r, e in enumerate(enc):
+        n = len(e["ids"])
+        arrays["x"][r, :n], arrays["segments"][r, :n] = e["ids"], e["segments"]
+        arrays["mask"][r, :n], arrays["passage"][r, :n] = True, e["passage"]
+        word_of[r, :n] = e["word_of"]
+        if "targets" in e:
+            arrays["targets"][r] = e["targets"]
+    return QAData(arrays, [e["words"] for e in enc], word_of, [e["answer"] for e in examples])
+
+
+def answer(model: SpanExtractor, data: QAData, batch: int = 64
+           ) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The model's best span of each question, as text, its score :math:`\\max s_{ij}` and the
+    null score :math:`s_{null}` (compare them with ``qa_scores``), in evaluation mode."""
+    batch = check_int("batch", batch, 1)
+    a = data.arrays
+    device = next(model.parameters()).device
+    was = model.training
+    model.eval()
+    start, end = [], []
+    with torch.no_grad():
+        for s in range(0, len(data), batch):
+            inputs = {k: torch.as_tensor(a[k][s:s + batch]).to(device)
+                      for k in ("x", "segments", "mask", "passage")}
+            logits = model(**inputs)[0].float().cpu().numpy()
+            start.append(logits[..., 0])
+            end.append(logits[..., 1])
+    model.train(was)
+    i, j, best, null = best_spans(np.concatenate(start), np.concatenate(end), a["passage"],
+                                  model.config.max_answer)
+    return [data.text(k, i[k], j[k]) for k in range(len(data))], best, null
+
+
+def qa_scores(predicted: Sequence[str], gold: Sequence[str], best=None, null=None,
+              tau: float | None = None) -> dict[str, float]:
+    """Exact match and F1 (means over the questions, in [0, 1]) of ``predicted`` against
+    ``gold``; with ``best``, ``null`` and ``tau``, a question is answered only when
+    best - null > tau, otherwise the answer is empty.  ``answered``: the share answered."""
+    from ..metrics import exact_match, span_f1
+
+    if len(predicted) != len(gold) or not gold:
+        raise ValueError(f"predicted and gold must be equally long and non-empty, got "
+                         f"{len(predicted)} and {len(gold)}")
+    if tau is not None:
+        margin = np.asarray(best, dtype=np.float64) - np.asarray(null, dtype=np.float64)
+        predicted = [p if m > tau else "" for p, m in zip(predicted, margin)]
+    return {"em": float(np.mean([exact_match(p, g) for p, g in zip(predicted, gold)])),
+            "f1": float(np.mean([span_f1(p, g) for p, g in zip(predicted, gold)])),
+            "answered": float(np.mean([p.strip() != "" for p in predicted]))}

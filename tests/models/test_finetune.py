@@ -64,6 +64,9 @@ def test_fine_tune_learns_and_reports_every_split():
     m = SequenceClassifier(ClassifierConfig(2, "bert", dropout=0.0), BertEncoder(CFG))
     acc = fine_tune(m, data, steps=150, lr=3e-3, batch=16, progress=False)
     assert set(acc) == {"train", "test"} and acc["train"] > 0.9
+    before = {k: v.clone() for k, v in m.state_dict().items()}
+    assert fine_tune(m, data, steps=2, lr=3e-3, progress=False, evaluate=False) == {}
+    assert any(not torch.equal(before[k], v) for k, v in m.state_dict().items())  # trained
 
 
 def test_bad_input():

@@ -112,3 +112,79 @@ def test_extractor_masks_outside_the_passage_and_trains():
     assert (i[0], j[0]) == tuple(enc["targets"])
     with pytest.raises(ValueError, match=r"\(batch, 2\)"):
         m(ids, torch.tensor([1, 2]))
+
+
+EXAMPLES = [
+    {"question": "where is the river", "passage": "it flows past the old parisian town .",
+     "answer": "old parisian town", "span": (4, 6)},
+    {"question": "where is it", "passage": "the river flows down .", "answer": "", "span": None},
+    {"question": "is the town old", "passage": "the town is old .", "answer": "town",
+     "span": (1, 1)},
+]
+
+
+def _tiny_bert(layers=2):
+    cfg = BertConfig(vocab_size=len(VOCAB), hidden_size=16, num_hidden_layers=layers,
+                     num_attention_heads=2, intermediate_size=32, max_position_embeddings=32)
+    torch.manual_seed(0)
+    return BertEncoder(cfg).eval()
+
+
+def test_qa_data_pads_and_maps_targets_back_to_the_gold_text():
+    from lmkit.models import qa_data
+
+    data = qa_data(WordPiece(VOCAB), EXAMPLES, max_len=32)
+    a = data.arrays
+    assert len(data) == 3 and a["x"].shape == a["mask"].shape == a["passage"].shape
+    assert a["mask"].sum(1).tolist() == [len(encode_qa(WordPiece(VOCAB), e["question"],
+                                                       e["passage"], 32)["ids"])
+                                         for e in EXAMPLES]
+    for k, e in enumerate(EXAMPLES):
+        s, t = a["targets"][k]
+        assert data.text(k, s, t) == e["answer"]          # (0, 0) reads back as ''
+    assert not (a["passage"] & ~a["mask"]).any()
+    with pytest.raises(ValueError, match="missing"):
+        qa_data(WordPiece(VOCAB), [{"question": "where"}])
+
+
+def test_bert_top_over_cached_layers_equals_the_whole_encoder():
+    from lmkit.models import BertTop, hidden_states, qa_data
+
+    bert = _tiny_bert()
+    a = qa_data(WordPiece(VOCAB), EXAMPLES, max_len=32).arrays
+    ids, seg, mask = (torch.as_tensor(a[k]) for k in ("x", "segments", "mask"))
+    with torch.no_grad():
+        whole = bert(ids, seg, mask)
+        for k in (0, 1, 2):
+            h = hidden_states(bert, ids, seg, mask, k, batch=2, dtype=torch.float32)
+            top = BertTop(bert, k)(h, seg, mask)
+            real = mask.bool()
+            assert torch.allclose(top[real], whole[real], atol=1e-5)
+    assert len(BertTop(bert, 2).blocks) == 0
+    with pytest.raises(ValueError, match="not token ids"):
+        BertTop(bert, 1)(ids)
+    with pytest.raises(ValueError, match="k must"):
+        BertTop(bert, 3)
+
+
+def test_answer_and_scores_with_the_null_threshold():
+    from lmkit.models import BertTop, answer, qa_data, qa_scores
+
+    bert = _tiny_bert()
+    data = qa_data(WordPiece(VOCAB), EXAMPLES, max_len=32)
+    frozen = data.frozen_below(bert, 1)
+    assert frozen.arrays["x"].dtype == torch.float16 and frozen.gold == data.gold
+    torch.manual_seed(0)
+    m = SpanExtractor(SpanConfig(dropout=0.0), BertTop(bert, 1))
+    pred, best, null = answer(m, frozen, batch=2)
+    assert len(pred) == 3 and (best >= null - 1e9).all()
+    for k, p in enumerate(pred):                          # each answer is passage words
+        assert p in EXAMPLES[k]["passage"]
+    every = qa_scores(pred, data.gold)
+    assert every["answered"] == 1.0
+    none = qa_scores(pred, data.gold, best, null, tau=np.inf)
+    assert none == {"em": 1 / 3, "f1": 1 / 3, "answered": 0.0}     # only the '' one right
+    assert qa_scores(["old parisian town", "", "the town"], data.gold) == \
+        {"em": 1.0, "f1": 1.0, "answered": 2 / 3}
+    with pytest.raises(ValueError, match="equally long"):
+        qa_scores(pred, data.gold[:2])
