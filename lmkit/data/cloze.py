@@ -6,14 +6,17 @@ for an article of WikiText-2 (``cloze_qa(split)``, each split from its own artic
 
 - the *question* is a sentence of a paragraph with one entity phrase (a run of one to four
   capitalised words, not at the sentence's start) replaced by ``@placeholder``;
-- the *passage* is an earlier paragraph of the same article (at most ``max_words`` words);
+- the *passage* is an earlier paragraph of the same article (at most ``max_words`` words),
+  the one sharing the most words of four letters or more with the question (as Hermann et
+  al.'s summary sentences speak of their article);
 - the *answer* is the phrase when the passage contains it, and empty otherwise: among the
   questions whose phrase some earlier paragraph holds and some does not, a share ``p_none``
   (a third) is given a passage without it, the others one with it.
 
-Each example is a dict: ``question``, ``passage``, ``answer`` ('' for none) and ``span``,
-the (first, last) word indices of the answer's first occurrence in the passage's words (None
-for none).
+Each example is a dict: ``article`` (the article's number in the split, to keep a
+development set apart by article), ``question``, ``passage``, ``answer`` ('' for none) and
+``span``, the (first, last) word indices of the answer's first occurrence in the passage's
+words (None for none).
 """
 
 from __future__ import annotations
@@ -57,6 +60,15 @@ def _find(words: list[str], phrase: list[str]) -> int:
     return -1
 
 
+def _closest(paragraphs: list[list[str]], question: list[str], rng) -> list[str]:
+    """The paragraph sharing the most distinct words of four letters or more with the
+    question (ties drawn at random): the passage that the question most likely speaks of."""
+    q = {w.lower() for w in question if len(w) >= 4 and w.isalpha()}
+    shared = np.array([len(q & {w.lower() for w in p}) for p in paragraphs])
+    best = np.flatnonzero(shared == shared.max())
+    return paragraphs[best[rng.integers(len(best))]]
+
+
 def cloze_qa(split: str = "train", p_none: float = 1 / 3, max_words: int = 120,
              per_paragraph: int = 1, seed: int = 0) -> list[dict]:
     """Cloze questions over WikiText-2's ``split`` (see the module's docstring): for each
@@ -70,7 +82,7 @@ def cloze_qa(split: str = "train", p_none: float = 1 / 3, max_words: int = 120,
     per_paragraph = check_int("per_paragraph", per_paragraph, 1)
     rng = np.random.default_rng(check_int("seed", seed, 0))
     out = []
-    for article in _wikitext2_paragraphs(split):
+    for number, article in enumerate(_wikitext2_paragraphs(split)):
         for k in range(1, len(article)):
             earlier = [p for p in article[:k] if len(p) <= max_words and "<unk>" not in p]
             if not earlier:
@@ -87,10 +99,11 @@ def cloze_qa(split: str = "train", p_none: float = 1 / 3, max_words: int = 120,
                     continue
                 none = rng.random() < p_none
                 pool = lacks if none else has
-                passage = pool[rng.integers(len(pool))]
+                passage = _closest(pool, sent[:a] + sent[b + 1:], rng)
                 question = " ".join(sent[:a] + [PLACEHOLDER] + sent[b + 1:])
                 start = -1 if none else _find(passage, phrase)
-                out.append({"question": question, "passage": " ".join(passage),
+                out.append({"article": number, "question": question,
+                            "passage": " ".join(passage),
                             "answer": "" if none else " ".join(phrase),
                             "span": None if none else (start, start + len(phrase) - 1)})
     return out

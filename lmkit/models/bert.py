@@ -163,7 +163,7 @@ class BertEncoder(nn.Module):
 class BertTop(nn.Module):
     """The blocks above layer ``k`` of a ``BertEncoder`` (the same modules, so the same
     weights): ``forward(hidden, segments=None, mask=None)`` takes :math:`x^k` (B, T, d), the
-    output of layer k, and returns the last layer's.  With layers 0..k frozen, :math:`x^k` is
+    output of layer k, and returns the last layer's; ``pooled`` is the encoder's pooler.  With layers 0..k frozen, :math:`x^k` is
     computed once per example (``hidden_states``) and only the top is fine-tuned; ``k = 0``
     fine-tunes every block (the embeddings stay fixed), ``k = L`` none."""
 
@@ -175,9 +175,10 @@ class BertTop(nn.Module):
         self.k = check_int("k", k, 0, L)
         self.config = bert.config
         self.blocks = nn.ModuleList(list(bert.encoder.blocks)[k:])
+        self.pool = bert.pool
 
     def forward(self, hidden: torch.Tensor, segments: torch.Tensor | None = None,
-                mask: torch.Tensor | None = None) -> torch.Tensor:
+                mask: torch.Tensor | None = None, causal: bool = False) -> torch.Tensor:
         d = self.config.hidden_size
         if hidden.dim() != 3 or hidden.shape[-1] != d or not hidden.is_floating_point():
             raise ValueError(f"BertTop reads layer {self.k}'s vectors (batch, T, {d}), got "
@@ -186,8 +187,12 @@ class BertTop(nn.Module):
         h = hidden.float()
         keys = None if mask is None else padding_mask(mask.bool())
         for block in self.blocks:
-            h = block(h, mask=keys)
+            h = block(h, mask=keys, causal=causal)
         return h
+
+    def pooled(self, h: torch.Tensor) -> torch.Tensor:
+        """:math:`\\tanh(W h_{[CLS]} + b)` with the encoder's pooler."""
+        return torch.tanh(self.pool(h[:, 0]))
 
 
 def hidden_states(model: BertEncoder, ids, segments, mask, k: int, batch: int = 64,

@@ -28,7 +28,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ..checks import check_int, check_real
-from .bert import BertEncoder
+from .bert import BertEncoder, BertTop
 from .heads import predict
 
 __all__ = ["ClassifierConfig", "SequenceClassifier", "fine_tune"]
@@ -58,17 +58,20 @@ class ClassifierConfig:
 class SequenceClassifier(nn.Module):
     """A pre-trained body and a new linear layer (see the module's docstring).
     ``forward(ids, targets=None, mask=None)``: ids (B, T) padded on the right, ``mask`` True on
-    the real tokens (default: ids that are not the padding id)."""
+    the real tokens (default: ids that are not the padding id).  With a ``BertTop`` body,
+    ``ids`` are the frozen lower layers' output (B, T, d) and the mask is required."""
 
     def __init__(self, config: ClassifierConfig, body: nn.Module) -> None:
         super().__init__()
         if not isinstance(config, ClassifierConfig):
             raise TypeError(f"SequenceClassifier takes a ClassifierConfig, got "
                             f"{type(config).__name__}")
-        encoder = body if isinstance(body, BertEncoder) else getattr(body, "bert", None)
-        if not isinstance(encoder, BertEncoder):
-            raise TypeError(f"body must be a BertEncoder or a model holding one as .bert "
-                            f"(BertForPreTraining, BertCausalLM), got {type(body).__name__}")
+        encoder = body if isinstance(body, (BertEncoder, BertTop)) else getattr(body, "bert",
+                                                                                  None)
+        if not isinstance(encoder, (BertEncoder, BertTop)):
+            raise TypeError(f"body must be a BertEncoder, a BertTop or a model holding one as "
+                            f".bert (BertForPreTraining, BertCausalLM), got "
+                            f"{type(body).__name__}")
         if config.aux_lm and not hasattr(body, "mlm_logits"):
             raise ValueError("aux_lm needs a body with an output layer (BertCausalLM)")
         self.config = config
@@ -81,6 +84,9 @@ class SequenceClassifier(nn.Module):
                 mask: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
         c = self.config
         if mask is None:
+            if isinstance(self.encoder, BertTop):
+                raise ValueError("a BertTop body reads hidden states, not ids: pass the mask "
+                                 "of real tokens")
             mask = ids != self.encoder.config.pad_token_id
         mask = mask.bool()
         gpt = c.style == "gpt"

@@ -51,7 +51,8 @@ class SpanExtractor(nn.Module):
     Returns logits (B, T, 2), the start scores :math:`S \\cdot T_i` and end scores
     :math:`E \\cdot T_j`, and with ``targets`` (B, 2) gold (start, end) positions, the mean of
     the two cross-entropies.  Positions outside ``passage`` (B, T, True on the passage's
-    tokens), except [CLS], can be neither start nor end."""
+    tokens), except [CLS], can be neither start nor end; nor can padding (``mask`` False).
+    Columns that are padding in every row of the batch are cut before the encoder runs."""
 
     def __init__(self, config: SpanConfig, body: nn.Module) -> None:
         super().__init__()
@@ -71,7 +72,14 @@ class SpanExtractor(nn.Module):
                 segments: torch.Tensor | None = None, mask: torch.Tensor | None = None,
                 passage: torch.Tensor | None = None
                 ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        T = x.shape[1]
+        t = int(mask.sum(1).max()) if mask is not None and len(x) else T
+        if t < T:               # columns that are padding in every row: not computed
+            x, mask = x[:, :t], mask[:, :t]
+            segments = None if segments is None else segments[:, :t]
         logits = self.se(self.drop(self.encoder(x, segments, mask)))
+        if t < T:
+            logits = F.pad(logits, (0, 0, 0, T - t), value=float("-inf"))
         if passage is not None:
             allowed = passage.bool().clone()
             allowed[:, 0] = True                                  # [CLS]: no answer

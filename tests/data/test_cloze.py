@@ -46,6 +46,9 @@ def test_answers_lie_in_their_passage(fake):
             assert q["span"] is None
     answers = {q["answer"] for q in qs}
     assert answers <= {"", "Toulon"} | {f"Gloire{i}" for i in range(30)}
+    for q in qs:                       # each question names the article it came from
+        assert q["answer"] in ("", "Toulon") or q["answer"] == f"Gloire{q['article']}"
+        assert "Gloire" not in q["question"] or f"Gloire{q['article']} " in q["question"]
 
 
 def test_the_no_answer_share(fake):
@@ -60,3 +63,17 @@ def test_bad_input(fake):
         cloze_qa("dev")
     with pytest.raises((TypeError, ValueError)):
         cloze_qa("train", p_none=2.0)
+
+
+def test_the_passage_is_the_paragraph_closest_to_the_question():
+    import numpy as np
+
+    paragraphs = [["the", "cat", "sat"], ["Ships", "sailed", "from", "Toulon"],
+                  ["ships", "sailed", "."]]
+    question = "ships sailed from Brest to @placeholder".split()
+    rng = np.random.default_rng(0)
+    # words of four letters or more, any case: 3 shared, then 2, then 0
+    assert cloze._closest(paragraphs, question, rng) is paragraphs[1]
+    tied = [["ships", "sailed"], ["sailed", "ships"]]
+    picks = {id(cloze._closest(tied, question, rng)) for _ in range(40)}
+    assert picks == {id(tied[0]), id(tied[1])}          # ties drawn at random

@@ -83,3 +83,21 @@ def test_bad_input():
         m(torch.tensor([[0, 0]]), mask=torch.tensor([[False, False]]))
     with pytest.raises(ValueError, match="'train'"):
         fine_tune(m, {"test": {}}, steps=1, lr=1e-3)
+
+
+def test_a_bert_top_body_classifies_from_cached_layers():
+    from lmkit.models import BertTop, hidden_states
+
+    torch.manual_seed(0)
+    enc = BertEncoder(CFG).eval()
+    ids = torch.tensor([[2, 5, 6, 3, 0], [2, 7, 3, 0, 0]])
+    mask = ids != 0
+    whole = SequenceClassifier(ClassifierConfig(2, "bert", dropout=0.0), enc).eval()
+    top = SequenceClassifier(ClassifierConfig(2, "bert", dropout=0.0),
+                             BertTop(enc, 1)).eval()
+    top.head.load_state_dict(whole.head.state_dict())
+    h = hidden_states(enc, ids, torch.zeros_like(ids), mask, 1, dtype=torch.float32)
+    with torch.no_grad():
+        assert torch.allclose(top(h, mask=mask)[0], whole(ids, mask=mask)[0], atol=1e-5)
+    with pytest.raises(ValueError, match="pass the mask"):
+        top(h)

@@ -188,3 +188,20 @@ def test_answer_and_scores_with_the_null_threshold():
         {"em": 1.0, "f1": 1.0, "answered": 2 / 3}
     with pytest.raises(ValueError, match="equally long"):
         qa_scores(pred, data.gold[:2])
+
+
+def test_padding_columns_are_cut_without_changing_the_scores():
+    from lmkit.models import qa_data
+
+    bert = _tiny_bert()
+    a = qa_data(WordPiece(VOCAB), EXAMPLES, max_len=32).arrays
+    m = SpanExtractor(SpanConfig(dropout=0.0), bert).eval()
+    x, seg, mask, psg = (torch.as_tensor(a[k]) for k in ("x", "segments", "mask", "passage"))
+    wide = [torch.nn.functional.pad(t, (0, 5)) for t in (x, seg, mask, psg)]   # 5 more pads
+    with torch.no_grad():
+        narrow = m(x, segments=seg, mask=mask, passage=psg)[0]
+        padded = m(*wide[:1], segments=wide[1], mask=wide[2], passage=wide[3])[0]
+    assert padded.shape[1] == narrow.shape[1] + 5
+    assert torch.isinf(padded[:, -5:]).all()
+    ok = torch.isfinite(narrow)
+    assert torch.allclose(padded[:, :-5][ok], narrow[ok], atol=1e-5)
