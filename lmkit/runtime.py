@@ -11,14 +11,15 @@ from __future__ import annotations
 import os
 import random
 import sys
+from contextlib import contextmanager
 from typing import TypeVar
 
 import numpy as np
 
 from .checks import check_int
 
-__all__ = ["PROFILES", "apply_pending_seed", "by_profile", "fastest", "get_device",
-           "keep_freed_memory", "profile", "set_seed"]
+__all__ = ["PROFILES", "apply_pending_seed", "by_profile", "evaluating", "fastest",
+           "get_device", "keep_freed_memory", "profile", "set_seed"]
 
 PROFILES = ("default", "full")
 T = TypeVar("T")
@@ -171,3 +172,19 @@ def keep_freed_memory() -> bool:
     M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
     _HEAP_KEPT = bool(mallopt(M_MMAP_THRESHOLD, 1 << 30)) and bool(mallopt(M_TRIM_THRESHOLD, 1 << 31))
     return _HEAP_KEPT
+
+
+@contextmanager
+def evaluating(model):
+    """``with evaluating(model):`` runs the block with ``model`` in evaluation mode (dropout
+    off) and without gradients, and restores its training mode afterwards, even on an
+    error."""
+    import torch
+
+    was = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            yield model
+    finally:
+        model.train(was)

@@ -120,3 +120,25 @@ def test_keep_freed_memory_is_idempotent():
         import platform
         if platform.libc_ver()[0] == "glibc":
             assert first
+
+
+def test_evaluating_switches_off_dropout_and_gradients_and_restores_the_mode():
+    import torch
+
+    from lmkit.runtime import evaluating
+
+    m = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Dropout(0.5)).train()
+    with evaluating(m):
+        assert not m.training and not m[1].training
+        assert not m(torch.ones(1, 2)).requires_grad
+    assert m.training
+    try:
+        with evaluating(m):
+            raise RuntimeError("boom")
+    except RuntimeError:
+        pass
+    assert m.training                         # restored even after an error
+    m.eval()
+    with evaluating(m):
+        pass
+    assert not m.training                     # an evaluating model stays so

@@ -16,6 +16,8 @@ from typing import Sequence
 
 import numpy as np
 
+from ..runtime import evaluating
+
 __all__ = ["bert_pooled_layers", "nearest_sense", "pooled_layers", "sense_similarity",
            "word_vectors"]
 
@@ -38,11 +40,8 @@ def word_vectors(model, tokenizer, sentences: Sequence[str], word: str) -> np.nd
         if not hits:
             raise ValueError(f"sentence {i} ({sentences[i]!r}) does not contain {word!r}")
         starts.append(hits[0])
-    was = model.training
-    model.eval()
-    with torch.no_grad():
+    with evaluating(model):
         layers = model.layers(ids, seg, mask)
-    model.train(was)
     n = len(target)
     out = np.stack([np.stack([h[i, s:s + n].mean(0).numpy() for h in layers])
                     for i, s in enumerate(starts)])
@@ -96,9 +95,7 @@ def _pool_sorted(model, n: int, lengths: Sequence[int], batch: int, width: int, 
     order = np.argsort(lengths, kind="stable")
     out = None
     device = next(model.parameters()).device
-    was = model.training
-    model.eval()
-    with torch.no_grad():
+    with evaluating(model):
         for s in range(0, n, batch):
             rows = order[s:s + batch]
             h, mask = encode(rows, device)
@@ -106,7 +103,6 @@ def _pool_sorted(model, n: int, lengths: Sequence[int], batch: int, width: int, 
                 out = np.empty((n, h.shape[0], width), dtype=np.float32)
             m = mask[None, :, :, None].float()
             out[rows] = ((h * m).sum(2) / m.sum(2)).transpose(0, 1).cpu().numpy()
-    model.train(was)
     return out
 
 

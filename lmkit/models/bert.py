@@ -33,6 +33,7 @@ from torch import nn
 from ..checks import check_int, check_real
 from ..nn.attention import padding_mask
 from ..nn.blocks import Encoder
+from ..runtime import evaluating
 
 __all__ = ["BertConfig", "BertEncoder", "BertTop", "bert_num_parameters", "hidden_states",
            "load_bert"]
@@ -163,9 +164,11 @@ class BertEncoder(nn.Module):
 class BertTop(nn.Module):
     """The blocks above layer ``k`` of a ``BertEncoder`` (the same modules, so the same
     weights): ``forward(hidden, segments=None, mask=None)`` takes :math:`x^k` (B, T, d), the
-    output of layer k, and returns the last layer's; ``pooled`` is the encoder's pooler.  With layers 0..k frozen, :math:`x^k` is
-    computed once per example (``hidden_states``) and only the top is fine-tuned; ``k = 0``
-    fine-tunes every block (the embeddings stay fixed), ``k = L`` none."""
+    output of layer k, and returns the last layer's; ``pooled`` is the encoder's pooler.
+    With layers 0..k frozen, :math:`x^k` is computed once per example (``hidden_states``) and
+    only the top is fine-tuned (training it changes the encoder's own top blocks: compute
+    every split's :math:`x^k` first); ``k = 0`` fine-tunes every block (the embeddings stay
+    fixed), ``k = L`` none."""
 
     def __init__(self, bert: BertEncoder, k: int) -> None:
         super().__init__()
@@ -212,9 +215,7 @@ def hidden_states(model: BertEncoder, ids, segments, mask, k: int, batch: int = 
     lengths = mask.bool().sum(1)
     order = torch.argsort(lengths, stable=True)
     device = next(model.parameters()).device
-    was = model.training
-    model.eval()
-    with torch.no_grad():
+    with evaluating(model):
         for s in range(0, N, batch):
             rows = order[s:s + batch]
             t = max(int(lengths[rows].max()), 1)
@@ -223,7 +224,6 @@ def hidden_states(model: BertEncoder, ids, segments, mask, k: int, batch: int = 
             for block in list(model.encoder.blocks)[:k]:
                 h = block(h, mask=keys)
             out[rows, :t] = h.to("cpu", dtype)
-    model.train(was)
     return out
 
 

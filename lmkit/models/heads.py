@@ -23,6 +23,7 @@ from torch.nn import functional as F
 
 from ..checks import check_int, check_real
 from ..nn.mix import ScalarMix
+from ..runtime import evaluating
 
 __all__ = ["MixClassifier", "MixClassifierConfig", "fit_mix", "predict"]
 
@@ -77,7 +78,6 @@ class MixClassifier(nn.Module):
         return logits, loss
 
 
-@torch.no_grad()
 def predict(model: nn.Module, batch_size: int = 512, **inputs) -> np.ndarray:
     """The argmax label of every example: ``model(**inputs)`` in evaluation mode, in batches
     of ``batch_size`` rows (the inputs are arrays or tensors with equally many rows)."""
@@ -89,13 +89,11 @@ def predict(model: nn.Module, batch_size: int = 512, **inputs) -> np.ndarray:
         raise ValueError(f"the inputs must have equally many rows, got "
                          f"{ {k: len(v) for k, v in data.items()} }")
     device = next(model.parameters()).device
-    was = model.training
-    model.eval()
     out = []
-    for s in range(0, n.pop(), batch_size):
-        logits = model(**{k: v[s:s + batch_size].to(device) for k, v in data.items()})[0]
-        out.append(logits.argmax(-1).cpu())
-    model.train(was)
+    with evaluating(model):
+        for s in range(0, n.pop(), batch_size):
+            logits = model(**{k: v[s:s + batch_size].to(device) for k, v in data.items()})[0]
+            out.append(logits.argmax(-1).cpu())
     return torch.cat(out).numpy()
 
 

@@ -26,6 +26,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ..checks import check_int, check_real
+from ..runtime import evaluating
 from .bert import BertEncoder, BertTop
 
 __all__ = ["QAData", "SpanConfig", "SpanExtractor", "answer", "best_spans", "best_threshold",
@@ -72,14 +73,16 @@ class SpanExtractor(nn.Module):
                 segments: torch.Tensor | None = None, mask: torch.Tensor | None = None,
                 passage: torch.Tensor | None = None
                 ) -> tuple[torch.Tensor, torch.Tensor | None]:
-        T = x.shape[1]
+        T, full = x.shape[1], mask
         t = int(mask.sum(1).max()) if mask is not None and len(x) else T
         if t < T:               # columns that are padding in every row: not computed
             x, mask = x[:, :t], mask[:, :t]
             segments = None if segments is None else segments[:, :t]
         logits = self.se(self.drop(self.encoder(x, segments, mask)))
         if t < T:
-            logits = F.pad(logits, (0, 0, 0, T - t), value=float("-inf"))
+            logits = F.pad(logits, (0, 0, 0, T - t))
+        if full is not None:
+            logits = logits.masked_fill(~full.bool()[..., None], float("-inf"))
         if passage is not None:
             allowed = passage.bool().clone()
             allowed[:, 0] = True                                  # [CLS]: no answer
@@ -253,17 +256,14 @@ def answer(model: SpanExtractor, data: QAData, batch: int = 64
     batch = check_int("batch", batch, 1)
     a = data.arrays
     device = next(model.parameters()).device
-    was = model.training
-    model.eval()
     start, end = [], []
-    with torch.no_grad():
+    with evaluating(model):
         for s in range(0, len(data), batch):
             inputs = {k: torch.as_tensor(a[k][s:s + batch]).to(device)
                       for k in ("x", "segments", "mask", "passage")}
             logits = model(**inputs)[0].float().cpu().numpy()
             start.append(logits[..., 0])
             end.append(logits[..., 1])
-    model.train(was)
     i, j, best, null = best_spans(np.concatenate(start), np.concatenate(end), a["passage"],
                                   model.config.max_answer)
     return [data.text(k, i[k], j[k]) for k in range(len(data))], best, null

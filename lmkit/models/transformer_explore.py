@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 from ..checks import check_int
+from ..runtime import evaluating
 from ..data.charlm import CharData
 from .gpt import GPT, GPTConfig
 from .seq2seq import EncoderDecoder
@@ -27,7 +28,6 @@ from .seq2seq import EncoderDecoder
 __all__ = ["block_loss", "cross_attention_weights", "grad_norms_at_init", "train_char_gpt"]
 
 
-@torch.no_grad()
 def block_loss(model: GPT, ids: np.ndarray, block: int | None = None,
                max_blocks: int | None = None) -> float:
     r"""The mean :math:`-\ln p(w_t \mid \text{its block so far})` over consecutive
@@ -40,12 +40,10 @@ def block_loss(model: GPT, ids: np.ndarray, block: int | None = None,
         n = min(n, check_int("max_blocks", max_blocks, 1))
     if n < 1:
         raise ValueError(f"a stream of {len(t)} ids holds no block of {block} + 1")
-    was = model.training
-    model.eval()
     x, y = t[: n * block].view(n, block), t[1: n * block + 1].view(n, block)
-    total = sum(model(x[i:i + 64], y[i:i + 64]).loss.item() * len(x[i:i + 64])
-                for i in range(0, n, 64))
-    model.train(was)
+    with evaluating(model):
+        total = sum(model(x[i:i + 64], y[i:i + 64]).loss.item() * len(x[i:i + 64])
+                    for i in range(0, n, 64))
     return total / n
 
 
@@ -93,7 +91,6 @@ def grad_norms_at_init(config: GPTConfig, x: torch.Tensor, y: torch.Tensor,
                                    if p.grad is not None)) for blk in model.blocks])
 
 
-@torch.no_grad()
 def cross_attention_weights(model: EncoderDecoder, src: torch.Tensor,
                             tgt_in: torch.Tensor) -> torch.Tensor:
     """The cross-attention weights (n_layer, B, n_head, T, S) of every decoder layer when
@@ -101,11 +98,9 @@ def cross_attention_weights(model: EncoderDecoder, src: torch.Tensor,
     where in the source the prediction of target token t + 1 looks."""
     if not isinstance(model, EncoderDecoder):
         raise TypeError(f"model must be an EncoderDecoder, got {type(model).__name__}")
-    was = model.training
-    model.eval()
-    memory, mask = model.encode(src)
-    tgt_in = model._ids(tgt_in, "tgt_in", model.config.tgt_vocab)
-    x = model.pos(model.tgt_emb(tgt_in) * math.sqrt(model.config.d_model))
-    model.decoder(x, context=memory, context_mask=mask, keep_weights=True)
-    model.train(was)
+    with evaluating(model):
+        memory, mask = model.encode(src)
+        tgt_in = model._ids(tgt_in, "tgt_in", model.config.tgt_vocab)
+        x = model.pos(model.tgt_emb(tgt_in) * math.sqrt(model.config.d_model))
+        model.decoder(x, context=memory, context_mask=mask, keep_weights=True)
     return torch.stack([blk.cross.weights for blk in model.decoder.blocks])

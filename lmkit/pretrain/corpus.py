@@ -27,6 +27,7 @@ import numpy as np
 import torch
 
 from ..checks import check_int
+from ..runtime import evaluating
 from .masking import IGNORE, mask_tokens
 
 __all__ = ["BERT_SPECIALS", "PretrainCorpus", "last_word_loss", "lm_batches", "mlm_batches",
@@ -130,7 +131,6 @@ def mlm_batches(corpus: PretrainCorpus, ids: np.ndarray, block: int, batch: int,
             yield {"ids": inputs, "targets": labels}
 
 
-@torch.no_grad()
 def last_word_loss(model: torch.nn.Module, windows: torch.Tensor, mask_id: int | None = None,
                    batch: int = 256) -> float:
     """Mean cross-entropy (nats) of the last id of each window (N, T) given the T - 1 before
@@ -141,17 +141,15 @@ def last_word_loss(model: torch.nn.Module, windows: torch.Tensor, mask_id: int |
 
     if not isinstance(windows, torch.Tensor) or windows.dim() != 2 or windows.shape[1] < 2:
         raise ValueError("windows must be an id tensor (N, T) with T >= 2")
-    was = model.training
-    model.eval()
     total = 0.0
-    for s in range(0, len(windows), batch):
-        w = windows[s:s + batch]
-        if mask_id is None:
-            logits = model(w[:, :-1])[0][:, -1]
-        else:
-            x = w.clone()
-            x[:, -1] = mask_id
-            logits = model(x)[0][:, -1]
-        total += F.cross_entropy(logits.float(), w[:, -1], reduction="sum").item()
-    model.train(was)
+    with evaluating(model):
+        for s in range(0, len(windows), batch):
+            w = windows[s:s + batch]
+            if mask_id is None:
+                logits = model(w[:, :-1])[0][:, -1]
+            else:
+                x = w.clone()
+                x[:, -1] = mask_id
+                logits = model(x)[0][:, -1]
+            total += F.cross_entropy(logits.float(), w[:, -1], reduction="sum").item()
     return total / len(windows)

@@ -205,3 +205,12 @@ def test_padding_columns_are_cut_without_changing_the_scores():
     assert torch.isinf(padded[:, -5:]).all()
     ok = torch.isfinite(narrow)
     assert torch.allclose(padded[:, :-5][ok], narrow[ok], atol=1e-5)
+
+
+def test_padding_is_never_a_start_or_an_end():
+    bert = _tiny_bert()
+    m = SpanExtractor(SpanConfig(dropout=0.0), bert).eval()
+    ids = torch.tensor([[2, 5, 6, 3, 0, 0], [2, 5, 6, 7, 8, 3]])
+    mask = ids != 0
+    logits = m(ids, mask=mask)[0]
+    assert torch.isinf(logits[0, 4:]).all() and torch.isfinite(logits[1]).all()
