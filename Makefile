@@ -36,6 +36,7 @@ $(VENV)/.installed-%: pyproject.toml | $(BIN)/python
 # Notebooks execute single-threaded unless OMP_NUM_THREADS says otherwise: torch's spinning
 # OpenMP threads slow training several times over when another program keeps the cores busy.
 book: $(VENV)/.installed-book
+	$(BIN)/python tools/cjk_font.py
 	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} MKL_NUM_THREADS=$${MKL_NUM_THREADS:-1} \
 	    $(BIN)/jupyter-book build . -W --keep-going
 	@echo "The book is in _build/html/index.html"
@@ -45,6 +46,7 @@ book: $(VENV)/.installed-book
 # notebooks have no glue data, so missing glue keys are not warnings here (tests/test_prose.py
 # checks that every pasted key is glued).
 book-check: $(VENV)/.installed-book
+	$(BIN)/python tools/cjk_font.py
 	mkdir -p _build
 	sed -e 's/^\(  *execute_notebooks:\).*/\1 "off"/' \
 	    -e 's/^\(  *suppress_warnings: \[\)/\1"mystnb.glue", /' _config.yml > _build/_config.check.yml
@@ -56,8 +58,9 @@ book-check: $(VENV)/.installed-book
 # ($(RESULTS)); the reproduction page runs last, and a test checks that no row is missing.
 # Chapter 8's small pre-trained models are trained first, two processes at once, into lmkit's
 # cache (lmkit.pretrain.recipes); its notebooks then load them instead of each training its own.
+# The browser tests (tests/test_browser.py) read the structure-only build of book-check.
 RESULTS := _build/test-results
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test book-check
 	rm -rf $(RESULTS)
 	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m lmkit.pretrain.recipes elmo-small & pid=$$!; \
 	  OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m lmkit.pretrain.recipes gpt-small bert-small \

@@ -125,3 +125,21 @@ def test_test_files_have_unique_names():
     of the same name in different folders make the second fail to collect."""
     names = [p.name for p in ROOT.joinpath("tests").rglob("test_*.py")]
     assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+
+
+def test_the_shipped_chinese_font_covers_every_character_of_the_book(capsys, monkeypatch):
+    """A reader without a CJK font sees the book's Chinese in its own font subset."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("cjk_font", ROOT / "tools" / "cjk_font.py")
+    cjk = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cjk)
+    chars = cjk.book_characters()
+    assert {"语", "言", "模", "型", "术", "表"} <= set(chars)
+    assert cjk.main(["--check"]) == 0
+    assert (ROOT / "_static" / "fonts" / "OFL.txt").is_file()
+    monkeypatch.setattr(cjk, "book_characters", lambda: chars + "龘")   # a new character
+    capsys.readouterr()
+    assert cjk.main(["--check"]) == 1
+    err = capsys.readouterr().err
+    assert "龘" in err and "fonts-noto-cjk" in err          # the character and the fix
