@@ -15,6 +15,8 @@ endif
 endif
 
 .PHONY: help book book-check test lab clean clean-outputs
+# one target at a time: the pip installs of two extras must not run into one venv at once
+.NOTPARALLEL:
 
 help:
 	@echo "make book   install, execute every notebook, write _build/html/index.html"

@@ -143,3 +143,16 @@ def test_the_shipped_chinese_font_covers_every_character_of_the_book(capsys, mon
     assert cjk.main(["--check"]) == 1
     err = capsys.readouterr().err
     assert "龘" in err and "fonts-noto-cjk" in err          # the character and the fix
+
+
+def test_each_chapter_page_names_its_key_terms_as_the_glossary_does():
+    glossary = (ROOT / "glossary.md").read_text("utf-8")
+    pages = sorted((ROOT / "chapters").glob("*_chapter.md"))
+    assert len(pages) >= 8
+    for page in pages:
+        line = next(l for l in page.read_text("utf-8").splitlines()
+                    if l.startswith("**Key terms.**"))
+        terms = line.removeprefix("**Key terms.**").split(". Every")[0].split(";")
+        chinese = [re.sub(r"^[^\u3400-\u9fff]*", "", t).strip() for t in terms]
+        missing = [c for c in chinese if c and c not in glossary]
+        assert not missing, f"{page.name}: {missing} are not the glossary's names"

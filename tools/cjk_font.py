@@ -27,12 +27,17 @@ OUT = ROOT / "_static" / "fonts"
 FONT_FILE = OUT / "lmkit-cjk.woff2"
 CHARS_FILE = OUT / "lmkit-cjk-chars.txt"
 FAMILY = "lmkit CJK"
-SOURCES = ["*.md", "*.yml", "references.bib", "chapters/*.ipynb", "chapters/*.md"]
+# what the book renders (_config.yml's exclude_patterns leave README.md and the rest out)
+SOURCES = ["intro.md", "glossary.md", "notation.md", "bibliography.md", "_toc.yml",
+           "_config.yml", "references.bib", "reproduction.ipynb", "chapters/*.ipynb",
+           "chapters/*.md"]
 FULL_FONTS = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
               "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc"]
-# CJK punctuation, kana, ideographs (unified and extension A), compatibility ideographs
-# and full-width forms: the ranges the CSS's unicode-range hands to this font.
-CJK = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+# Radicals, CJK symbols and punctuation, kana, bopomofo, strokes, enclosed and compatibility
+# forms, ideographs (unified, extensions A to G), compatibility ideographs, vertical and
+# full-width forms: the ranges that _static/cjk.css's unicode-range hands to this font.
+CJK = re.compile("[\u2e80-\u2fdf\u3000-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                 "\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f]")
 
 
 def book_characters() -> str:
@@ -63,7 +68,11 @@ def subset(source: Path, chars: str) -> None:
     if source.suffix.lower() == ".ttc":
         faces = TTCollection(str(source)).fonts
         sc = [k for k, f in enumerate(faces) if f["name"].getDebugName(1) == "Noto Sans CJK SC"]
-        font = TTFont(str(source), fontNumber=sc[0] if sc else 0, recalcTimestamp=False)
+        if not sc:
+            raise SystemExit(f"{source} has no 'Noto Sans CJK SC' face (it has "
+                             f"{[f['name'].getDebugName(1) for f in faces]}): point "
+                             f"LMKIT_CJK_FONT at NotoSansCJK-Regular.ttc")
+        font = TTFont(str(source), fontNumber=sc[0], recalcTimestamp=False)
     else:
         font = TTFont(str(source), recalcTimestamp=False)
     options = ft_subset.Options()
@@ -85,6 +94,15 @@ def subset(source: Path, chars: str) -> None:
     CHARS_FILE.write_text(chars + "\n", "utf-8")
 
 
+def shipped_characters() -> set[str]:
+    """The characters the shipped font draws (its character map), none if it is missing."""
+    if not FONT_FILE.is_file():
+        return set()
+    from fontTools.ttLib import TTFont
+
+    return {chr(c) for c in TTFont(str(FONT_FILE))["cmap"].getBestCmap()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
@@ -97,8 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{FONT_FILE.relative_to(ROOT)}: {len(chars)} characters, "
               f"{FONT_FILE.stat().st_size / 1024:.0f} KB (from {source})")
         return 0
-    shipped = CHARS_FILE.read_text("utf-8").strip() if CHARS_FILE.is_file() else ""
-    missing = sorted(set(chars) - set(shipped))
+    missing = sorted(set(chars) - shipped_characters())
     if not FONT_FILE.is_file() or missing:
         print(f"the book's Chinese font {FONT_FILE.relative_to(ROOT)} lacks "
               f"{len(missing)} character(s) the sources use: {''.join(missing[:40])}\n"

@@ -12,12 +12,12 @@ from .corpora import (PTB, load_novel_sentences, load_novels, load_poems, load_p
                       load_wikitext2, ptb_lm, wikitext2_articles, wikitext2_lm)
 from .charlm import CharData, char_split, tang_quatrains, tiny_shakespeare
 from .tasks import AUTHORS, TextTask, authorship, word_swap
-from .cloze import cloze_qa, entity_phrases
+from .cloze import cloze_qa, entity_phrases, passage_phrases
 from .evalsets import load_analogies, load_men, load_simlex999, load_wordsim353
 from .registry import CORPORA, Corpus, DataFile
 from .store import CacheNotWritableError, ChecksumError, CorpusNotFoundError, cache_dir, fetch, read_member, read_members
 
-__all__ = ["AUTHORS", "CORPORA", "TextTask", "authorship", "cloze_qa", "entity_phrases", "word_swap", "CharData", "PTB", "CacheNotWritableError", "ChecksumError", "Corpus", "CorpusNotFoundError", "DataFile",
+__all__ = ["AUTHORS", "CORPORA", "TextTask", "authorship", "cloze_qa", "entity_phrases", "passage_phrases", "word_swap", "CharData", "PTB", "CacheNotWritableError", "ChecksumError", "Corpus", "CorpusNotFoundError", "DataFile",
            "cache_dir", "char_split", "describe", "fetch", "load_analogies", "load_men", "load_novel_sentences",
            "load_novels", "load_poems", "load_ptb", "load_simlex999", "load_text",
            "load_wikitext2", "load_wordsim353", "ptb_lm", "read_member", "read_members",

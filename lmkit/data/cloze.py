@@ -26,7 +26,7 @@ import numpy as np
 from ..checks import check_int, check_real
 from .corpora import _sentences, _wikitext2_paragraphs
 
-__all__ = ["cloze_qa", "entity_phrases"]
+__all__ = ["cloze_qa", "entity_phrases", "passage_phrases"]
 
 PLACEHOLDER = "@placeholder"
 
@@ -50,6 +50,16 @@ def entity_phrases(words: list[str], longest: int = 4) -> list[tuple[int, int]]:
         else:
             i += 1
     return runs
+
+
+def passage_phrases(passage: str, longest: int = 4) -> list[str]:
+    """The entity phrases of each sentence of ``passage`` (``entity_phrases``: the rule that
+    chose the blanked phrases), in order, repeats kept: the candidates a reader who looks
+    only at the passage would guess from."""
+    from .corpora import _sentences
+
+    return [" ".join(s[a:b + 1]) for s in _sentences(passage.split())
+            for a, b in entity_phrases(s, longest)]
 
 
 def _find(words: list[str], phrase: list[str]) -> int:

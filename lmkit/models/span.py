@@ -151,9 +151,9 @@ def encode_qa(tokenizer, question: str, passage: str, max_len: int = 128,
               answer: tuple[int, int] | None = None) -> dict:
     """``[CLS] question [SEP] passage [SEP]`` with a WordPiece ``tokenizer``, cut to
     ``max_len`` pieces (the passage's end is dropped).  Returns ``ids``, ``segments``,
-    ``passage`` (True on the passage's pieces), ``words`` (the passage's words) and ``word_of``
-    (each piece's word index, -1 outside the passage); with ``answer`` = (first word, last
-    word) of the passage, ``targets`` = (start piece, end piece), or (0, 0) when there is no
+    ``passage`` (True on the passage's pieces), ``words`` (the passage's words, split at
+    spaces, as ``cloze_qa`` counts them) and ``word_of`` (each piece's word index, -1 outside
+    the passage); with ``answer`` = (first word, last word) of the passage, ``targets`` = (start piece, end piece), or (0, 0) when there is no
     answer or it was cut off.  A question that leaves no room for the passage is an error."""
     from ..text.wordpiece import basic_tokenize
 
@@ -164,12 +164,13 @@ def encode_qa(tokenizer, question: str, passage: str, max_len: int = 128,
         raise ValueError(f"the question is {len(q)} WordPiece tokens long, which leaves no room "
                          f"for the passage in a window of {max_len}: shorten the question or "
                          f"raise max_len")
-    words = basic_tokenize(passage, lower=tokenizer.lower)
+    words = passage.split()                   # the answer's indices count these words
     every, owner = [], []
     for w, word in enumerate(words):
-        for p in tokenizer.word_pieces(word):
-            every.append(p)
-            owner.append(w)
+        for part in basic_tokenize(word, lower=tokenizer.lower):   # "'s" -> "'", "s"
+            for p in tokenizer.word_pieces(part):
+                every.append(p)
+                owner.append(w)
     pieces, word_of = every[:room], owner[:room]
     stoi = tokenizer.stoi
     ids = ([stoi["[CLS]"]] + [stoi[p] for p in q] + [stoi["[SEP]"]] +

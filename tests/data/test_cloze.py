@@ -77,3 +77,13 @@ def test_the_passage_is_the_paragraph_closest_to_the_question():
     tied = [["ships", "sailed"], ["sailed", "ships"]]
     picks = {id(cloze._closest(tied, question, rng)) for _ in range(40)}
     assert picks == {id(tied[0]), id(tied[1])}          # ties drawn at random
+
+
+def test_passage_phrases_are_the_entity_phrases_of_each_sentence():
+    from lmkit.data import passage_phrases
+
+    p = "The Gloire sailed to Toulon . The Navy left Brest for Toulon ."
+    # a run that starts a sentence is skipped whole ("The Gloire", "The Navy"): its first
+    # capital may be the sentence's only
+    assert passage_phrases(p) == ["Toulon", "Brest", "Toulon"]
+    assert passage_phrases("nothing here .") == []

@@ -56,7 +56,7 @@ VOCAB = list(SPECIALS) + ["where", "is", "the", "river", "?", "it", "flows", "pa
 
 def test_encode_qa_marks_the_passage_and_the_answer():
     wp = WordPiece(VOCAB)
-    enc = encode_qa(wp, "where is the river?", "It flows past the old Parisian town.",
+    enc = encode_qa(wp, "where is the river?", "It flows past the old Parisian town .",
                     max_len=32, answer=(4, 6))          # "old parisian town"
     toks = wp.decode(enc["ids"])
     assert toks[:7] == ["[CLS]", "where", "is", "the", "river", "?", "[SEP]"]
@@ -65,7 +65,7 @@ def test_encode_qa_marks_the_passage_and_the_answer():
     assert toks[s:e + 1] == ["old", "paris", "##ian", "town"]
     assert enc["passage"][s:e + 1].all() and not enc["passage"][:7].any()
     assert " ".join(enc["words"][enc["word_of"][s]:enc["word_of"][e] + 1]) == \
-        "old parisian town"
+        "old Parisian town"                         # the passage's own words, cased
 
 
 def test_an_answer_cut_off_by_the_window_is_no_answer():
@@ -214,3 +214,17 @@ def test_padding_is_never_a_start_or_an_end():
     mask = ids != 0
     logits = m(ids, mask=mask)[0]
     assert torch.isinf(logits[0, 4:]).all() and torch.isfinite(logits[1]).all()
+
+
+def test_answer_indices_count_space_separated_words_even_with_punctuation():
+    # WikiText writes "'s" and "@-@" as words; WordPiece's basic split cuts them further,
+    # and the answer's indices must still count the passage's space-separated words
+    vocab = VOCAB + ["'", "s", "@", "-"]
+    wp = WordPiece(vocab)
+    passage = "the river 's old @-@ town flows past paris ."
+    words = passage.split()
+    enc = encode_qa(wp, "where", passage, max_len=40, answer=(5, 5))   # "town"
+    s, e = enc["targets"]
+    assert wp.decode(enc["ids"])[s:e + 1] == ["town"]
+    assert " ".join(words[enc["word_of"][s]:enc["word_of"][e] + 1]) == "town"
+    assert enc["words"] == words
