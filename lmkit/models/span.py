@@ -27,7 +27,7 @@ from torch.nn import functional as F
 
 from ..checks import check_int, check_real
 from ..runtime import evaluating
-from .bert import BertEncoder, BertTop
+from .bert import BertEncoder, BertTop, hidden_states
 
 __all__ = ["QAData", "SpanConfig", "SpanExtractor", "answer", "best_spans", "best_threshold",
            "encode_qa", "qa_data", "qa_scores"]
@@ -216,8 +216,6 @@ class QAData:
     def frozen_below(self, bert: BertEncoder, k: int) -> "QAData":
         """The same questions with ``x`` replaced by :math:`x^k`, layer k's output of the
         frozen ``bert`` (``hidden_states``), the input of ``BertTop(bert, k)``."""
-        from .bert import hidden_states
-
         a = self.arrays
         x = hidden_states(bert, a["x"], a["segments"], a["mask"], k)
         return QAData({**a, "x": x}, self.words, self.word_of, self.gold)
