@@ -19,7 +19,7 @@ import numpy as np
 from .checks import check_int
 
 __all__ = ["PROFILES", "apply_pending_seed", "by_profile", "evaluating", "fastest",
-           "get_device", "keep_freed_memory", "profile", "set_seed"]
+           "get_device", "keep_freed_memory", "length_batches", "profile", "set_seed"]
 
 PROFILES = ("default", "full")
 T = TypeVar("T")
@@ -188,3 +188,12 @@ def evaluating(model):
             yield model
     finally:
         model.train(was)
+
+
+def length_batches(lengths, batch: int) -> list[np.ndarray]:
+    """The row numbers 0..n-1 in order of ``lengths`` (ties in their order), cut into batches
+    of ``batch``: rows of similar length share a batch, so a batch cut to its longest row
+    holds little padding."""
+    batch = check_int("batch", batch, 1)
+    order = np.argsort(np.asarray(lengths), kind="stable")
+    return [order[s:s + batch] for s in range(0, len(order), batch)]

@@ -1,6 +1,8 @@
 import numpy as np
 import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lmkit import runtime
 
@@ -142,3 +144,19 @@ def test_evaluating_switches_off_dropout_and_gradients_and_restores_the_mode():
     with evaluating(m):
         pass
     assert not m.training                     # an evaluating model stays so
+
+
+@given(st.lists(st.integers(0, 5), max_size=40), st.integers(1, 7))
+def test_length_batches_cover_every_row_once_in_order_of_length(lengths, batch):
+    batches = runtime.length_batches(lengths, batch)
+    rows = np.concatenate(batches) if batches else np.array([], dtype=int)
+    assert sorted(rows.tolist()) == list(range(len(lengths)))     # each row once
+    assert all(len(b) == batch for b in batches[:-1])              # full but the last
+    assert [lengths[r] for r in rows] == sorted(lengths)           # by length
+    same = [r for r in rows if lengths[r] == (lengths[0] if lengths else 0)]
+    assert same == sorted(same)                                    # ties keep their order
+
+
+def test_length_batches_refuse_a_batch_below_one():
+    with pytest.raises(ValueError, match="batch"):
+        runtime.length_batches([3, 1], 0)

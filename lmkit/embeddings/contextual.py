@@ -16,7 +16,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..runtime import evaluating
+from ..runtime import evaluating, length_batches
 
 __all__ = ["bert_pooled_layers", "nearest_sense", "pooled_layers", "sense_similarity",
            "word_vectors"]
@@ -92,12 +92,10 @@ def _pool_sorted(model, n: int, lengths: Sequence[int], batch: int, width: int, 
 
     if n == 0:
         raise ValueError("nothing to pool: pass at least one sentence")
-    order = np.argsort(lengths, kind="stable")
     out = None
     device = next(model.parameters()).device
     with evaluating(model):
-        for s in range(0, n, batch):
-            rows = order[s:s + batch]
+        for rows in length_batches(lengths, batch):
             h, mask = encode(rows, device)
             if out is None:
                 out = np.empty((n, h.shape[0], width), dtype=np.float32)

@@ -33,7 +33,7 @@ from torch import nn
 from ..checks import check_int, check_real
 from ..nn.attention import padding_mask
 from ..nn.blocks import Encoder
-from ..runtime import evaluating
+from ..runtime import evaluating, length_batches
 
 __all__ = ["BertConfig", "BertEncoder", "BertTop", "bert_num_parameters", "hidden_states",
            "load_bert"]
@@ -213,11 +213,10 @@ def hidden_states(model: BertEncoder, ids, segments, mask, k: int, batch: int = 
     N, T = ids.shape
     out = torch.zeros(N, T, model.config.hidden_size, dtype=dtype)
     lengths = mask.bool().sum(1)
-    order = torch.argsort(lengths, stable=True)
     device = next(model.parameters()).device
     with evaluating(model):
-        for s in range(0, N, batch):
-            rows = order[s:s + batch]
+        for rows in length_batches(lengths.numpy(), batch):
+            rows = torch.as_tensor(rows)
             t = max(int(lengths[rows].max()), 1)
             x, seg, m = (a[rows, :t].to(device) for a in (ids, segments, mask))
             h, keys = model.embed(x, seg), model.keys(x, m)

@@ -25,7 +25,7 @@ from ..checks import check_int, check_real
 from ..nn.mix import ScalarMix
 from ..runtime import evaluating
 
-__all__ = ["MixClassifier", "MixClassifierConfig", "fit_mix", "predict"]
+__all__ = ["MixClassifier", "MixClassifierConfig", "batched_logits", "fit_mix", "predict"]
 
 
 @dataclass(frozen=True)
@@ -78,9 +78,9 @@ class MixClassifier(nn.Module):
         return logits, loss
 
 
-def predict(model: nn.Module, batch_size: int = 512, **inputs) -> np.ndarray:
-    """The argmax label of every example: ``model(**inputs)`` in evaluation mode, in batches
-    of ``batch_size`` rows (the inputs are arrays or tensors with equally many rows)."""
+def batched_logits(model: nn.Module, batch_size: int = 512, **inputs) -> torch.Tensor:
+    """``model(**inputs)[0]``, the logits, in evaluation mode and in batches of ``batch_size``
+    rows, gathered on the CPU (the inputs are arrays or tensors with equally many rows)."""
     batch_size = check_int("batch_size", batch_size, 1)
     data = {k: torch.as_tensor(np.asarray(v) if not isinstance(v, torch.Tensor) else v)
             for k, v in inputs.items()}
@@ -89,12 +89,15 @@ def predict(model: nn.Module, batch_size: int = 512, **inputs) -> np.ndarray:
         raise ValueError(f"the inputs must have equally many rows, got "
                          f"{ {k: len(v) for k, v in data.items()} }")
     device = next(model.parameters()).device
-    out = []
     with evaluating(model):
-        for s in range(0, n.pop(), batch_size):
-            logits = model(**{k: v[s:s + batch_size].to(device) for k, v in data.items()})[0]
-            out.append(logits.argmax(-1).cpu())
-    return torch.cat(out).numpy()
+        return torch.cat([model(**{k: v[s:s + batch_size].to(device)
+                                   for k, v in data.items()})[0].cpu()
+                          for s in range(0, n.pop(), batch_size)])
+
+
+def predict(model: nn.Module, batch_size: int = 512, **inputs) -> np.ndarray:
+    """The argmax label of every example: ``batched_logits(model, batch_size, **inputs)``."""
+    return batched_logits(model, batch_size, **inputs).argmax(-1).numpy()
 
 
 def fit_mix(features: dict, task, layer: int | None = None, steps: int = 400,

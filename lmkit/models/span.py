@@ -26,8 +26,8 @@ from torch import nn
 from torch.nn import functional as F
 
 from ..checks import check_int, check_real
-from ..runtime import evaluating
 from .bert import BertEncoder, BertTop, hidden_states
+from .heads import batched_logits
 
 __all__ = ["QAData", "SpanConfig", "SpanExtractor", "answer", "best_spans", "best_threshold",
            "encode_qa", "qa_data", "qa_scores"]
@@ -254,16 +254,9 @@ def answer(model: SpanExtractor, data: QAData, batch: int = 64
     null score :math:`s_{null}` (compare them with ``qa_scores``), in evaluation mode."""
     batch = check_int("batch", batch, 1)
     a = data.arrays
-    device = next(model.parameters()).device
-    start, end = [], []
-    with evaluating(model):
-        for s in range(0, len(data), batch):
-            inputs = {k: torch.as_tensor(a[k][s:s + batch]).to(device)
-                      for k in ("x", "segments", "mask", "passage")}
-            logits = model(**inputs)[0].float().cpu().numpy()
-            start.append(logits[..., 0])
-            end.append(logits[..., 1])
-    i, j, best, null = best_spans(np.concatenate(start), np.concatenate(end), a["passage"],
+    logits = batched_logits(model, batch, **{k: a[k] for k in ("x", "segments", "mask",
+                                                              "passage")}).float().numpy()
+    i, j, best, null = best_spans(logits[..., 0], logits[..., 1], a["passage"],
                                   model.config.max_answer)
     return [data.text(k, i[k], j[k]) for k in range(len(data))], best, null
 
